@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# `make run`: set up on a fresh machine and serve the app on the embedded default
+# (SQLite, Celery tasks in-process), with the demo authority and its logins printed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+.venv/bin/python manage.py migrate --noinput
+.venv/bin/python manage.py setup_demo
+echo "Serving Valuing SEND at http://127.0.0.1:8000 (Ctrl+C to stop)"
+exec .venv/bin/python manage.py runserver 127.0.0.1:8000

@@ -1,0 +1,83 @@
+"""Personas shared by every test: staff of authority A in each role, and a caseworker of B.
+
+The main suite runs on the PostgreSQL that scripts/test.sh starts (DATABASE_URL); tests that
+need Redis or a Celery worker are marked ``integration`` and find REDIS_URL set.
+"""
+
+import os
+
+import pytest
+
+from tests.factories import AuthorityFactory, MembershipFactory, UserFactory
+from valuing_send.authorities.models import Role
+
+# Playwright's sync API runs an event loop in the main thread; Django's ORM would otherwise
+# refuse to run beside it (SynchronousOnlyOperation) in the browser tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def authority_a(db):
+    return AuthorityFactory(name="Northshire County Council", la_code="901", ons_code="E10000901")
+
+
+@pytest.fixture
+def authority_b(db):
+    return AuthorityFactory(name="Southshire Borough Council", la_code="902", ons_code="E06000902")
+
+
+def _member(authority, role, email, full_name):
+    user = UserFactory(email=email, full_name=full_name)
+    MembershipFactory(user=user, authority=authority, role=role)
+    return user
+
+
+@pytest.fixture
+def caseworker(authority_a):
+    return _member(authority_a, Role.CASEWORKER, "casey@northshire.example", "Casey Worker")
+
+
+@pytest.fixture
+def panel_member(authority_a):
+    return _member(authority_a, Role.PANEL_MEMBER, "pat@northshire.example", "Pat Panel")
+
+
+@pytest.fixture
+def manager(authority_a):
+    return _member(authority_a, Role.MANAGER, "morgan@northshire.example", "Morgan Manager")
+
+
+@pytest.fixture
+def admin(authority_a):
+    return _member(authority_a, Role.ADMIN, "alex@northshire.example", "Alex Admin")
+
+
+@pytest.fixture
+def caseworker_b(authority_b):
+    return _member(authority_b, Role.CASEWORKER, "bo@southshire.example", "Bo Other")
+
+
+@pytest.fixture
+def client_as(client):
+    """``client_as(user)``: the test client signed in as that user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_in_process(request):
+    """Tasks run eagerly unless the test is an integration test with a real worker: the suite
+    has REDIS_URL set, and queued tasks that no worker consumes would hide their effects."""
+    from valuing_send.celery import app
+
+    eager = request.node.get_closest_marker("integration") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous

@@ -1,0 +1,80 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_accessibility_statement_is_public_and_complete(client):
+    html = client.get(reverse("accessibility")).content.decode()
+    for heading in (
+        "Accessibility statement for Valuing SEND",
+        "Feedback and contact information",
+        "Enforcement procedure",
+        "Compliance status",
+        "Preparation of this accessibility statement",
+    ):
+        assert heading in html
+
+
+def test_privacy_notice_names_lawful_basis_and_rights(client):
+    html = client.get(reverse("privacy")).content.decode()
+    assert "Privacy notice" in html
+    assert "Article 6(1)(e)" in html
+    assert "Information Commissioner" in html
+
+
+def test_every_page_has_skip_link_header_phase_banner_and_footer(client):
+    html = client.get(reverse("accessibility")).content.decode()
+    assert '<a href="#main-content" class="govuk-skip-link"' in html
+    assert 'id="main-content"' in html
+    assert "govuk-phase-banner" in html and "Beta" in html
+    assert 'href="/accessibility/"' in html and 'href="/privacy/"' in html
+
+
+def test_templates_carry_no_inline_script_or_style(client_as, admin):
+    """The CSP forbids inline code, so no page may rely on it."""
+    client = client_as(admin)
+    for name in ("home", "users", "user-add", "system-status", "accessibility"):
+        response = client.get(reverse(name))
+        html = response.content.decode()
+        assert "unsafe-inline" not in response["Content-Security-Policy"]
+        assert "style=" not in html
+        assert " onclick=" not in html
+        for chunk in html.split("<script")[1:]:
+            assert chunk.lstrip().startswith(("src=", 'type="module" src=')), chunk[:80]
+
+
+@pytest.mark.parametrize(
+    ("persona", "role_text"),
+    [
+        ("caseworker", "signed in as caseworker"),
+        ("panel_member", "signed in as panel member"),
+        ("manager", "signed in as manager"),
+        ("admin", "signed in as authority admin"),
+    ],
+)
+def test_home_greets_each_role(request, client_as, persona, role_text):
+    html = client_as(request.getfixturevalue(persona)).get(reverse("home")).content.decode()
+    assert role_text in html
+    assert "Northshire County Council" in html
+
+
+def test_home_is_get_only(client_as, caseworker):
+    assert client_as(caseworker).post(reverse("home")).status_code == 405
+
+
+def test_system_status_reports_each_dependency_to_admins(client_as, admin):
+    html = client_as(admin).get(reverse("system-status")).content.decode()
+    assert "Database" in html and "answered in" in html
+    assert "Redis" in html
+    assert "Background workers" in html
+
+
+def test_system_status_is_for_admins_only(client_as, manager):
+    assert client_as(manager).get(reverse("system-status")).status_code == 403
+
+
+def test_missing_page_is_a_govuk_404(client_as, caseworker):
+    response = client_as(caseworker).get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()

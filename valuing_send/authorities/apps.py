@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AuthoritiesConfig(AppConfig):
+    name = "valuing_send.authorities"
+    label = "authorities"
+    verbose_name = "Authorities and users"

@@ -1,0 +1,97 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+
+from valuing_send.celery import enqueue_on_commit
+from valuing_send.core.forms import GovukRadios, VersionedFormMixin
+
+from .models import ROLE_DESCRIPTIONS, Role, User
+
+
+def role_field(label="Role"):
+    return forms.ChoiceField(
+        label=label,
+        choices=Role.choices,
+        widget=GovukRadios(
+            choice_hints={role.value: text for role, text in ROLE_DESCRIPTIONS.items()}
+        ),
+        error_messages={
+            "required": "Select a role",
+            "invalid_choice": "Select a role from the list",
+        },
+    )
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password",
+        "inactive": "This account has been deactivated. Ask your authority admin for access",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "Email address"
+        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "email", "spellcheck": "false"}
+        )
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class AddUserForm(forms.Form):
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        error_messages={
+            "required": "Enter the person's full name",
+            "max_length": "Full name must be 150 characters or fewer",
+        },
+    )
+    email = forms.EmailField(
+        label="Email address",
+        help_text="Their work email address. They will get an email to set a password.",
+        error_messages={
+            "required": "Enter an email address",
+            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    role = role_field()
+
+
+class ChangeRoleForm(VersionedFormMixin):
+    role = role_field("Role")
+
+
+class MembershipStatusForm(VersionedFormMixin):
+    """The version only: activation and deactivation are buttons."""
+
+
+class GovukPasswordResetForm(PasswordResetForm):
+    """Sends the reset email through the task queue instead of during the request."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages = {
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
+        }
+
+    def save(self, *args, **kwargs):
+        from .tasks import send_password_reset_email
+
+        for user in User.objects.filter(email__iexact=self.cleaned_data["email"], is_active=True):
+            enqueue_on_commit(send_password_reset_email, user.pk)
+
+
+class GovukSetPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields[
+            "new_password1"
+        ].help_text = "At least 12 characters, not a common password and not all numbers."
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password2"].help_text = ""
+        self.fields["new_password2"].error_messages["required"] = "Confirm your new password"

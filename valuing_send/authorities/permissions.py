@@ -1,0 +1,35 @@
+"""The permission catalogue: which role may do which action. Views ask it; templates only
+reflect its answer (``{% if membership|may:"child.edit" %}``). Add an action here before using it.
+"""
+
+from .models import Role
+
+EVERY_ROLE = frozenset(Role)
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    # Children and their needs profiles
+    "child.view": EVERY_ROLE,
+    "child.edit": frozenset({Role.CASEWORKER}),
+    "assessment.view": EVERY_ROLE,
+    "assessment.edit": frozenset({Role.CASEWORKER}),
+    "recommendation.override": frozenset({Role.CASEWORKER, Role.PANEL_MEMBER, Role.MANAGER}),
+    # Reference data the authority maintains
+    "setting.view": EVERY_ROLE,
+    "setting.manage": frozenset({Role.ADMIN}),
+    "framework.view": EVERY_ROLE,
+    "ruleset.view": frozenset({Role.MANAGER, Role.ADMIN}),
+    "ruleset.manage": frozenset({Role.ADMIN}),
+    "replay.run": frozenset({Role.MANAGER, Role.ADMIN}),
+    # Running the service
+    "user.manage": frozenset({Role.ADMIN}),
+    "system.status": frozenset({Role.ADMIN}),
+}
+
+
+def can(membership, action: str) -> bool:
+    """Whether the member's role allows ``action``. Unknown actions are a programming error."""
+    try:
+        allowed = PERMISSIONS[action]
+    except KeyError:
+        raise KeyError(f"Unknown action {action!r}: add it to authorities/permissions.py") from None
+    return membership is not None and membership.is_active and membership.role in allowed

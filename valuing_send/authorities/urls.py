@@ -1,0 +1,33 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("sign-in/", views.sign_in, name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", views.password_reset, name="password_reset"),
+    path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
+    path("choose-authority/", views.choose_authority_view, name="choose-authority"),
+    path("users/", views.users, name="users"),
+    path("users/add/", views.user_add, name="user-add"),
+    path("users/<int:pk>/", views.user_edit, name="user-edit"),
+    path(
+        "users/<int:pk>/deactivate/",
+        views.user_set_active,
+        {"active": False},
+        name="user-deactivate",
+    ),
+    path(
+        "users/<int:pk>/reactivate/",
+        views.user_set_active,
+        {"active": True},
+        name="user-reactivate",
+    ),
+]

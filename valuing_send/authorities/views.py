@@ -1,0 +1,182 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from valuing_send.core.locking import ConflictError
+
+from . import services
+from .forms import (
+    AddUserForm,
+    ChangeRoleForm,
+    GovukPasswordResetForm,
+    GovukSetPasswordForm,
+    MembershipStatusForm,
+    SignInForm,
+)
+from .models import Role
+from .tenancy import choose_authority, get_or_404, memberships_for, requires
+
+sign_in = auth_views.LoginView.as_view(
+    template_name="authorities/sign_in.html",
+    authentication_form=SignInForm,
+    redirect_authenticated_user=True,
+)
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="authorities/password_reset.html",
+    form_class=GovukPasswordResetForm,
+    success_url=reverse_lazy("password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="authorities/password_reset_done.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="authorities/password_reset_confirm.html",
+    form_class=GovukSetPasswordForm,
+    success_url=reverse_lazy("password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="authorities/password_reset_complete.html"
+)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def choose_authority_view(request):
+    memberships = memberships_for(request)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    error = None
+    if request.method == "POST":
+        try:
+            authority_id = int(request.POST.get("authority", ""))
+        except ValueError:
+            error = "Select the authority you want to work in"
+        else:
+            membership = choose_authority(request, authority_id)
+            messages.success(request, f"You are now working in {membership.authority.name}")
+            return redirect(next_url or "home")
+    return render(
+        request,
+        "authorities/choose_authority.html",
+        {"memberships": memberships, "next": next_url, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+@requires("user.manage")
+def users(request):
+    memberships = request.authority.memberships.select_related("user").order_by(
+        "-is_active", "user__full_name"
+    )
+    return render(request, "authorities/users.html", {"memberships": memberships})
+
+
+@require_http_methods(["GET", "POST"])
+@requires("user.manage")
+def user_add(request):
+    form = AddUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_add(
+                request.authority, by=request.user, **form.cleaned_data
+            )
+        except services.MembershipError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(
+                request, f"{membership.user.full_name} can now use {request.authority.name}"
+            )
+            return redirect("users")
+    return render(
+        request, "authorities/user_add.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _membership(request, pk):
+    return get_or_404(request.authority.memberships.select_related("user"), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@requires("user.manage")
+def user_edit(request, pk):
+    membership = _membership(request, pk)
+    form = ChangeRoleForm(
+        request.POST or None, initial={"role": membership.role, "version": membership.version}
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_change_role(
+                membership,
+                role=form.cleaned_data["role"],
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except services.MembershipError as error:
+            form.add_error(error.field, error.message)
+        except ConflictError as error:
+            # Keep the admin's choice, show what the other person saved, and let them decide.
+            chosen = form.cleaned_data["role"]
+            current = membership = error.current
+            conflict = {
+                "theirs": current.get_role_display()
+                + ("" if current.is_active else " (deactivated)"),
+                "yours": Role(chosen).label,
+            }
+            form = ChangeRoleForm(data={"role": chosen, "version": current.version})
+            form.is_valid()
+            form.add_error(
+                "role", "Someone else changed this person's access while you were editing"
+            )
+        else:
+            messages.success(
+                request,
+                f"{membership.user.full_name}'s role is now {membership.get_role_display()}",
+            )
+            return redirect("users")
+    return render(
+        request,
+        "authorities/user_edit.html",
+        {
+            "membership": membership,
+            "form": form,
+            "status_form": MembershipStatusForm(initial={"version": membership.version}),
+            "conflict": conflict,
+        },
+        status=409 if conflict else 400 if form.errors else 200,
+    )
+
+
+@require_POST
+@requires("user.manage")
+def user_set_active(request, pk, active):
+    membership = _membership(request, pk)
+    form = MembershipStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The page was out of date. Check the person's access and try again")
+        return redirect("user-edit", pk=membership.pk)
+    try:
+        services.membership_set_active(
+            membership,
+            active=active,
+            expected_version=form.cleaned_data["version"],
+            by=request.user,
+        )
+    except services.MembershipError as error:
+        messages.error(request, error.message)
+        return redirect("user-edit", pk=membership.pk)
+    except ConflictError:
+        messages.error(
+            request,
+            "Someone else changed this person's access while you were looking. Check it and try again",
+        )
+        return redirect("user-edit", pk=membership.pk)
+    verb = "can use" if active else "can no longer use"
+    messages.success(request, f"{membership.user.full_name} {verb} {request.authority.name}")
+    return redirect("users")

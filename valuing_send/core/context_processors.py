@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.urls import reverse
+
+from valuing_send.authorities.permissions import can
+from valuing_send.authorities.tenancy import current_membership, memberships_for
+
+# Service navigation: (label, url name, action the role needs). Shown only where allowed.
+NAVIGATION = [
+    ("Home", "home", None),
+    ("Users", "users", "user.manage"),
+    ("System status", "system-status", "system.status"),
+]
+
+
+def service(request):
+    membership = current_membership(request) if request.user.is_authenticated else None
+    navigation = []
+    if membership is not None:
+        path = request.path
+        for label, url_name, action in NAVIGATION:
+            if action is None or can(membership, action):
+                url = reverse(url_name)
+                current = path == url or (url != "/" and path.startswith(url))
+                navigation.append({"label": label, "url": url, "current": current})
+    return {
+        "service_name": settings.SERVICE_NAME,
+        "service_contact_email": settings.SERVICE_CONTACT_EMAIL,
+        "membership": membership,
+        "can_switch_authority": len(memberships_for(request)) > 1,
+        "service_navigation": navigation,
+    }

@@ -1,0 +1,26 @@
+"""GOV.UK error pages. The 500 page renders without the request context: whatever failed
+(the database, say) must not be needed to say sorry."""
+
+from django.shortcuts import render
+from django.template.loader import get_template
+
+
+def bad_request(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    reason = str(exception) if exception and str(exception) else ""
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    from django.http import HttpResponseServerError
+
+    return HttpResponseServerError(
+        get_template("errors/500.html").render({"service_name": "Valuing SEND"})
+    )

@@ -1,0 +1,58 @@
+"""Create the demo authority with one user per role, and print their sign-in details.
+
+Used by ``make run``. Idempotent: running it again resets the demo passwords and keeps data.
+Refuses to run in production.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from valuing_send.authorities.models import Authority, Membership, Role, User
+
+DEMO_AUTHORITY = {
+    "name": "Demoshire County Council",
+    "la_code": "999",
+    "ons_code": "E10999999",
+    "region": "South East",
+}
+DEMO_PASSWORD = "demo-password-2026"
+DEMO_USERS = [
+    ("caseworker@demo.valuing-send.test", "Casey Worker", Role.CASEWORKER),
+    ("panel@demo.valuing-send.test", "Pat Panel", Role.PANEL_MEMBER),
+    ("manager@demo.valuing-send.test", "Morgan Manager", Role.MANAGER),
+    ("admin@demo.valuing-send.test", "Alex Admin", Role.ADMIN),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo authority and one user per role (local use only), and print their logins."
+    )
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError(
+                "setup_demo creates users with a published password: never in production."
+            )
+        with transaction.atomic():
+            authority, _ = Authority.objects.update_or_create(
+                la_code=DEMO_AUTHORITY["la_code"], defaults=DEMO_AUTHORITY
+            )
+            for email, name, role in DEMO_USERS:
+                user, _ = User.objects.get_or_create(email=email, defaults={"full_name": name})
+                user.full_name = name
+                user.is_active = True
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                Membership.objects.update_or_create(
+                    user=user, authority=authority, defaults={"role": role, "is_active": True}
+                )
+        self.stdout.write(self.style.SUCCESS(f"\nDemo authority: {authority.name}"))
+        self.stdout.write(
+            "Sign in at http://127.0.0.1:8000/sign-in/ as any of these (password for all: "
+            f"{DEMO_PASSWORD}):"
+        )
+        for email, _, role in DEMO_USERS:
+            self.stdout.write(f"  {Role(role).label:<16} {email}")
+        self.stdout.write("")

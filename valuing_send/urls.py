@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("valuing_send.core.urls")),
+    path("", include("valuing_send.authorities.urls")),
+]
+
+handler400 = "valuing_send.core.errors.bad_request"
+handler403 = "valuing_send.core.errors.permission_denied"
+handler404 = "valuing_send.core.errors.page_not_found"
+handler500 = "valuing_send.core.errors.server_error"
