@@ -181,7 +181,9 @@ if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
         "timeout": 10,
     }
 elif _EMAIL_BACKEND.endswith("filebased.EmailBackend"):
-    _EMAIL_OPTIONS = {"file_path": os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "build" / "emails"))}
+    _EMAIL_OPTIONS = {
+        "file_path": os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "build" / "emails"))
+    }
 else:
     _EMAIL_OPTIONS = {}
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}

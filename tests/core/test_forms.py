@@ -79,7 +79,9 @@ def test_date_field_gives_govuk_messages(parts, message):
 
 
 def test_date_field_accepts_a_real_date_and_redisplays_it():
-    form = ExampleForm(data={"level": "0", "born_day": "29", "born_month": "2", "born_year": "2016"})
+    form = ExampleForm(
+        data={"level": "0", "born_day": "29", "born_month": "2", "born_year": "2016"}
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["born"] == datetime.date(2016, 2, 29)
     html = render("{{ form }}", form=ExampleForm(initial={"born": datetime.date(2016, 2, 29)}))

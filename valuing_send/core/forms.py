@@ -97,7 +97,11 @@ class GovukDateField(forms.MultiValueField):
                     code="required",
                 )
             return None
-        missing = [name for name, part in zip(("a day", "a month", "a year"), parts, strict=True) if not part]
+        missing = [
+            name
+            for name, part in zip(("a day", "a month", "a year"), parts, strict=True)
+            if not part
+        ]
         if missing:
             raise ValidationError(
                 f"{label} must include {' and '.join(missing)}", code="incomplete"
