@@ -1,0 +1,94 @@
+"""What the engine returns for one child."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from assessments.rules.codes import CLASSIFICATION_LABELS
+from assessments.rules.profile import SettingId
+from assessments.rules.ruleset import Band
+
+
+@dataclass(frozen=True, slots=True)
+class AreaScore:
+    area: str
+    name: str
+    # After the area's weight and cap.
+    points: int
+    uncapped_points: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionItem:
+    domain: str
+    level: int
+    code: str
+    description: str
+    hours_per_week: float
+    annual_cost: int
+
+
+@dataclass(frozen=True, slots=True)
+class FamilySupportItem:
+    code: str
+    description: str
+    hours_per_week: float
+    annual_cost: int
+    # The domains where low family capacity and need called for this support.
+    domains: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MatchedSetting:
+    id: SettingId
+    name: str
+    setting_type: str
+    phase: str
+    # The setting's general readiness in the register (0–100).
+    readiness: int
+    # True when the setting meets some need only through the top-up uplift.
+    with_top_up: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    ruleset_id: str
+    ruleset_version: str
+    # Every domain of the rule set with the level counted (after the age rule).
+    levels: Mapping[str, int]
+    area_points: tuple[AreaScore, ...]
+    total_points: int
+    band: Band | None
+    top_up_by_setting_type: Mapping[str, int]
+    base_funding_by_setting_type: Mapping[str, int]
+    # The profile's setting type, or the register's for the current setting.
+    current_setting_type: str | None
+    top_up_at_current_setting: int | None
+    tier: str
+    tier_name: str
+    provision: tuple[ProvisionItem, ...]
+    provision_cost: int
+    family_support: tuple[FamilySupportItem, ...]
+    family_support_cost: int
+    matched_settings: tuple[MatchedSetting, ...]
+    mainstream_capable: bool
+    mainstream_route: str | None
+    # The setting that shows the needs can be met in mainstream, if one does.
+    mainstream_setting: MatchedSetting | None
+    current_setting_readiness: int | None
+    current_setting_shortfalls: tuple[str, ...]
+    held_tier: str
+    requested_tier: str | None
+    requested_band: int | None
+    rising_domains: tuple[str, ...]
+    classification: str
+    trace: tuple[str, ...]
+
+    @property
+    def band_number(self) -> int | None:
+        return None if self.band is None else self.band.number
+
+    @property
+    def classification_label(self) -> str:
+        return CLASSIFICATION_LABELS[self.classification]

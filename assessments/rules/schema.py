@@ -1,0 +1,1033 @@
+"""Reading a rule set from plain data, rejecting anything malformed with a located message.
+
+Validation is hand-written rather than generated so each problem names the exact key path
+(`bands[2].min_points`) and says what is wrong in words an authority admin can act on. All
+problems found are reported together; cross-references are checked only once the sections
+they point at have parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from assessments.rules import conditions
+from assessments.rules.codes import (
+    DEFAULT_TIER_NAMES,
+    MAX_CAPACITY,
+    MAX_NEED_LEVEL,
+    SEN_STATUS_CODES,
+    SETTING_TYPE_CODES,
+    TIER_CODES,
+    TIER_RANK,
+)
+from assessments.rules.ruleset import (
+    SCORING_MODES,
+    Area,
+    Band,
+    ClassificationPolicy,
+    Domain,
+    FamilyPolicy,
+    FamilySupportOption,
+    MatchingPolicy,
+    ProvisionOption,
+    RuleSet,
+    TierRule,
+    TierStepUp,
+)
+
+SUPPORTED_SCHEMA_VERSION = 1
+LEVEL_COUNT = MAX_NEED_LEVEL + 1
+IDENTIFIER = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+DEFAULT_MAINSTREAM_TYPES = ("mainstream", "resourced", "fe", "early_years")
+# Least restrictive first, as the SEND Code of Practice presumes mainstream education.
+DEFAULT_RANKING = (
+    "mainstream",
+    "resourced",
+    "fe",
+    "early_years",
+    "state_special",
+    "independent_special",
+    "ap",
+    "other",
+)
+DEFAULT_HELD_TIER = {"N": "universal", "K": "sen_support", "E": "targeted_plus"}
+DEFAULT_SPECIALIST_SETTING_TYPES = ("state_special", "independent_special", "ap")
+# Requests that name a tier; `increased_funding` asks for the held tier one band higher.
+TIERED_REQUESTS = ("ehc_assessment", "ehc_plan", "specialist_placement")
+DEFAULT_REQUESTED_TIER = {
+    "ehc_assessment": "targeted_plus",
+    "ehc_plan": "targeted_plus",
+    "specialist_placement": "specialist",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RulesetProblem:
+    key_path: str
+    problem: str
+
+
+class RulesetError(ValueError):
+    """A rule set that cannot be used, with every problem found, each located by key path."""
+
+    def __init__(self, source: str, errors: Sequence[RulesetProblem]) -> None:
+        self.source = source
+        self.errors = list(errors)
+        self.key_path = self.errors[0].key_path
+        self.problem = self.errors[0].problem
+        super().__init__(
+            "\n".join(f"{source}: {error.key_path}: {error.problem}" for error in self.errors)
+        )
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses repeated keys, which plain YAML silently overwrites."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} appears twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+def ruleset_from_yaml(text: str, source: str) -> RuleSet:
+    try:
+        # As safe as yaml.safe_load: the loader is a SafeLoader that also rejects repeated keys.
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "(file)"
+        problem = getattr(error, "problem", None) or str(error)
+        raise RulesetError(
+            source, [RulesetProblem(where, f"is not valid YAML: {problem}")]
+        ) from None
+    return parse_ruleset(data, source)
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _one_of(choices: Iterable[object]) -> str:
+    return f"expected one of: {', '.join(str(choice) for choice in choices)}"
+
+
+def _key(path: str, key: object) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
+def _item(path: str, index: int) -> str:
+    return f"{path}[{index}]"
+
+
+class _Checker:
+    """Collects problems while reading values; a reader returns None when its value is bad."""
+
+    def __init__(self) -> None:
+        self.problems: list[RulesetProblem] = []
+
+    def report(self, path: str, problem: str) -> None:
+        self.problems.append(RulesetProblem(path, problem))
+
+    def mapping(
+        self,
+        value: object,
+        path: str,
+        required: Iterable[str] = (),
+        optional: Iterable[str] = (),
+        key_kind: str = "key",
+    ) -> dict | None:
+        if not isinstance(value, dict):
+            self.report(path or "(top level)", f"must be a mapping of keys, not {_describe(value)}")
+            return None
+        required = tuple(required)
+        allowed = required + tuple(optional)
+        for key in required:
+            if key not in value:
+                self.report(_key(path, key), "is required but missing")
+        for key in value:
+            if key not in allowed:
+                self.report(_key(path, key), f"is not a recognised {key_kind} ({_one_of(allowed)})")
+        return value
+
+    def open_mapping(self, value: object, path: str) -> dict | None:
+        """A mapping whose keys the caller checks itself (band numbers, domains, levels)."""
+        if not isinstance(value, dict):
+            self.report(path, f"must be a mapping of keys, not {_describe(value)}")
+            return None
+        return value
+
+    def sequence(self, value: object, path: str) -> list | None:
+        if not isinstance(value, list):
+            self.report(path, f"must be a list, not {_describe(value)}")
+            return None
+        if not value:
+            self.report(path, "must not be empty")
+            return None
+        return value
+
+    def whole_number(
+        self, value: object, path: str, minimum: int | None = None, maximum: int | None = None
+    ) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.report(path, f"must be a whole number, not {_describe(value)}")
+            return None
+        if minimum is not None and maximum is not None and not minimum <= value <= maximum:
+            self.report(path, f"must be between {minimum} and {maximum}, not {value}")
+            return None
+        if minimum is not None and value < minimum:
+            self.report(path, f"must be at least {minimum}, not {value}")
+            return None
+        return value
+
+    def level(self, value: object, path: str, minimum: int = 0) -> int | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            if not minimum <= value <= MAX_NEED_LEVEL:
+                self.report(
+                    path, f"must be a level from {minimum} to {MAX_NEED_LEVEL}, not {value}"
+                )
+                return None
+            return value
+        return self.whole_number(value, path)
+
+    def amount(self, value: object, path: str) -> int | None:
+        return self.whole_number(value, path, minimum=0)
+
+    def hours(self, value: object, path: str) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.report(path, f"must be a number of hours, not {_describe(value)}")
+            return None
+        if value < 0:
+            self.report(path, f"must not be negative, not {value}")
+            return None
+        return float(value)
+
+    def text(self, value: object, path: str) -> str | None:
+        if not isinstance(value, str):
+            self.report(path, f"must be text, not {_describe(value)}")
+            return None
+        if not value.strip():
+            self.report(path, "must not be empty")
+            return None
+        return value.strip()
+
+    def identifier(self, value: object, path: str) -> str | None:
+        text = self.text(value, path)
+        if text is not None and not IDENTIFIER.fullmatch(text):
+            self.report(
+                path,
+                f"must use lower-case letters, digits, '-' and '_' only, not {text!r}",
+            )
+            return None
+        return text
+
+    def choice(
+        self, value: object, path: str, choices: Sequence[str] | None, kind: str
+    ) -> str | None:
+        """A code from `choices`; with `choices` None (its section was invalid) any text passes."""
+        if not isinstance(value, str):
+            self.report(path, f"must be {kind} code, not {_describe(value)}")
+            return None
+        if choices is not None and value not in choices:
+            self.report(path, f"{value!r} is not {kind} ({_one_of(choices)})")
+            return None
+        return value
+
+    def choices(
+        self, value: object, path: str, choices: Sequence[str], kind: str
+    ) -> tuple[str, ...] | None:
+        items = self.sequence(value, path)
+        if items is None:
+            return None
+        picked = [self.choice(item, _item(path, i), choices, kind) for i, item in enumerate(items)]
+        if None in picked:
+            return None
+        duplicates = sorted({code for code in picked if picked.count(code) > 1})
+        if duplicates:
+            self.report(path, f"lists {', '.join(duplicates)} more than once")
+            return None
+        return tuple(picked)
+
+    def field[T](
+        self, section: dict | None, key: str, path: str, read: Callable[[object, str], T]
+    ) -> T | None:
+        if section is None or key not in section:
+            return None
+        return read(section[key], _key(path, key))
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What later sections may refer to, or None where that section did not parse."""
+
+    domain_codes: tuple[str, ...] | None
+    area_codes: tuple[str, ...] | None
+    band_numbers: tuple[int, ...] | None
+
+
+TOP_REQUIRED = (
+    "schema_version",
+    "id",
+    "name",
+    "version",
+    "effective_from",
+    "description",
+    "areas",
+    "domains",
+    "points",
+    "bands",
+    "funding",
+    "tiers",
+)
+TOP_OPTIONAL = ("source", "tier_step_up", "matching", "family", "provision", "classification")
+
+
+def parse_ruleset(data: object, source: str) -> RuleSet:
+    """Validate plain data (as loaded from YAML) and build a RuleSet, or raise RulesetError."""
+    check = _Checker()
+    root = check.mapping(data, "", TOP_REQUIRED, TOP_OPTIONAL)
+    if root is None:
+        raise RulesetError(source, check.problems)
+
+    schema_version = check.field(root, "schema_version", "", check.whole_number)
+    if schema_version is not None and schema_version != SUPPORTED_SCHEMA_VERSION:
+        check.report(
+            "schema_version",
+            f"version {schema_version} is not supported "
+            f"(this engine reads version {SUPPORTED_SCHEMA_VERSION})",
+        )
+    ruleset_id = check.field(root, "id", "", check.identifier)
+    name = check.field(root, "name", "", check.text)
+    version = check.field(root, "version", "", lambda value, path: _version(check, value, path))
+    effective_from = check.field(
+        root, "effective_from", "", lambda value, path: _date(check, value, path)
+    )
+    description = check.field(root, "description", "", check.text)
+    ruleset_source = check.field(root, "source", "", check.text)
+
+    areas = check.field(root, "areas", "", lambda value, path: _areas(check, value, path))
+    area_codes = tuple(area.code for area in areas) if areas is not None else None
+    domains = check.field(
+        root, "domains", "", lambda value, path: _domains(check, value, path, area_codes)
+    )
+    if areas is not None and domains is not None:
+        used_areas = {domain.area for domain in domains}
+        for index, area in enumerate(areas):
+            if area.code not in used_areas:
+                check.report(_item("areas", index), f"area {area.code!r} has no domains")
+    domain_codes = tuple(domain.code for domain in domains) if domains is not None else None
+
+    points = check.field(
+        root, "points", "", lambda value, path: _points(check, value, path, domain_codes)
+    )
+    bands = check.field(root, "bands", "", lambda value, path: _bands(check, value, path))
+    context = _Context(
+        domain_codes=domain_codes,
+        area_codes=area_codes,
+        band_numbers=tuple(band.number for band in bands) if bands is not None else None,
+    )
+    funding = check.field(
+        root, "funding", "", lambda value, path: _funding(check, value, path, context)
+    )
+    tiers = check.field(root, "tiers", "", lambda value, path: _tiers(check, value, path, context))
+    tier_step_up = check.field(
+        root, "tier_step_up", "", lambda value, path: _tier_step_up(check, value, path, context)
+    )
+    matching = _matching(check, root.get("matching", {}), "matching")
+    family = _family(check, root.get("family", {}), "family", domain_codes)
+    provision = _provision(check, root.get("provision", {}), "provision", domain_codes)
+    classification = _classification(check, root.get("classification", {}), "classification")
+    _check_unique_item_codes(check, provision, family)
+
+    if check.problems:
+        raise RulesetError(source, check.problems)
+    tier_rules, tier_names = tiers
+    base_funding, top_up = funding
+    return RuleSet(
+        schema_version=schema_version,
+        id=ruleset_id,
+        name=name,
+        version=version,
+        effective_from=effective_from,
+        description=description,
+        source=ruleset_source,
+        areas=areas,
+        domains=domains,
+        points=tuple(points[domain.code] for domain in domains),
+        bands=bands,
+        base_funding=base_funding,
+        top_up=top_up,
+        tiers=tier_rules,
+        tier_names=tier_names,
+        tier_step_up=tier_step_up,
+        matching=matching,
+        family=family,
+        provision=MappingProxyType(
+            {(code, level): items for (code, level, _), items in provision.items()}
+        ),
+        classification=classification,
+    )
+
+
+def _version(check: _Checker, value: object, path: str) -> str | None:
+    if isinstance(value, float):
+        check.report(path, f"must be text in quotes, so {value} is not misread as a number")
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return check.text(value, path)
+
+
+def _date(check: _Checker, value: object, path: str) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    check.report(path, f"must be a date written as YYYY-MM-DD, not {_describe(value)}")
+    return None
+
+
+def _unique(check: _Checker, path: str, code: str, seen: dict[str, str]) -> None:
+    if code in seen:
+        check.report(path, f"{code!r} is already used by {seen[code]}")
+    else:
+        seen[code] = path
+
+
+def _areas(check: _Checker, value: object, path: str) -> tuple[Area, ...] | None:
+    items = check.sequence(value, path)
+    if items is None:
+        return None
+    areas = []
+    seen: dict[str, str] = {}
+    for index, item in enumerate(items):
+        here = _item(path, index)
+        fields = check.mapping(item, here, ("code", "name"), ("weight", "cap", "scoring"))
+        if fields is None:
+            continue
+        code = check.field(fields, "code", here, check.identifier)
+        if code is not None:
+            _unique(check, _key(here, "code"), code, seen)
+        name = check.field(fields, "name", here, check.text)
+        weight = fields.get("weight", 1)
+        weight = check.whole_number(weight, _key(here, "weight"), minimum=1)
+        # No cap (omitted or null) leaves the area uncapped.
+        cap = fields.get("cap")
+        cap_valid = cap is None or check.whole_number(cap, _key(here, "cap"), minimum=0) is not None
+        scoring = check.choice(
+            fields.get("scoring", "sum"), _key(here, "scoring"), SCORING_MODES, "a scoring mode"
+        )
+        if None not in (code, name, weight, scoring) and cap_valid:
+            areas.append(Area(code=code, name=name, weight=weight, cap=cap, scoring=scoring))
+    return tuple(areas) if len(areas) == len(items) else None
+
+
+def _domains(
+    check: _Checker, value: object, path: str, area_codes: tuple[str, ...] | None
+) -> tuple[Domain, ...] | None:
+    items = check.sequence(value, path)
+    if items is None:
+        return None
+    domains = []
+    seen: dict[str, str] = {}
+    for index, item in enumerate(items):
+        here = _item(path, index)
+        fields = check.mapping(item, here, ("code", "name", "area"), ("assessed_from_age",))
+        if fields is None:
+            continue
+        code = check.field(fields, "code", here, check.identifier)
+        if code is not None:
+            _unique(check, _key(here, "code"), code, seen)
+        name = check.field(fields, "name", here, check.text)
+        area = check.field(
+            fields,
+            "area",
+            here,
+            lambda value, where: check.choice(value, where, area_codes, "an area of this rule set"),
+        )
+        from_age = check.whole_number(
+            fields.get("assessed_from_age", 0), _key(here, "assessed_from_age"), minimum=0
+        )
+        if None not in (code, name, area, from_age):
+            domains.append(Domain(code=code, name=name, area=area, assessed_from_age=from_age))
+    return tuple(domains) if len(domains) == len(items) else None
+
+
+def _points_row(check: _Checker, value: object, path: str) -> tuple[int, ...] | None:
+    if not isinstance(value, list) or len(value) != LEVEL_COUNT:
+        check.report(
+            path,
+            f"must list the points for each level 0 to {MAX_NEED_LEVEL} "
+            f"({LEVEL_COUNT} whole numbers), not {_describe(value)}"
+            + (f" of {len(value)}" if isinstance(value, list) else ""),
+        )
+        return None
+    row = [
+        check.whole_number(points, _item(path, level), minimum=0)
+        for level, points in enumerate(value)
+    ]
+    if None in row:
+        return None
+    if row[0] != 0:
+        check.report(
+            _item(path, 0), f"level 0 (no additional need) must score 0 points, not {row[0]}"
+        )
+        return None
+    for level in range(1, LEVEL_COUNT):
+        if row[level] < row[level - 1]:
+            check.report(
+                _item(path, level),
+                f"must be at least level {level - 1}'s {row[level - 1]} points "
+                "(points may not fall as need rises)",
+            )
+            return None
+    return tuple(row)
+
+
+def _points(
+    check: _Checker, value: object, path: str, domain_codes: tuple[str, ...] | None
+) -> dict[str, tuple[int, ...]] | None:
+    fields = check.mapping(value, path, ("default",), ("by_domain",))
+    if fields is None:
+        return None
+    default = check.field(
+        fields, "default", path, lambda value, where: _points_row(check, value, where)
+    )
+    overrides: dict[str, tuple[int, ...]] = {}
+    by_domain = check.field(fields, "by_domain", path, check.open_mapping) or {}
+    for code, row in by_domain.items():
+        here = _key(_key(path, "by_domain"), code)
+        if domain_codes is not None and code not in domain_codes:
+            check.report(here, f"is not a domain of this rule set ({_one_of(domain_codes)})")
+            continue
+        parsed = _points_row(check, row, here)
+        if parsed is not None:
+            overrides[code] = parsed
+    if default is None or domain_codes is None:
+        return None
+    return {code: overrides.get(code, default) for code in domain_codes}
+
+
+def _bands(check: _Checker, value: object, path: str) -> tuple[Band, ...] | None:
+    items = check.sequence(value, path)
+    if items is None:
+        return None
+    rows: list[tuple[int, str, int]] = []
+    for index, item in enumerate(items):
+        here = _item(path, index)
+        fields = check.mapping(item, here, ("number", "name", "min_points"))
+        if fields is None:
+            return None
+        number = check.field(
+            fields, "number", here, lambda v, p: check.whole_number(v, p, minimum=1)
+        )
+        name = check.field(fields, "name", here, check.text)
+        min_points = check.field(
+            fields, "min_points", here, lambda v, p: check.whole_number(v, p, minimum=0)
+        )
+        if None in (number, name, min_points):
+            return None
+        if rows:
+            previous_number, _, previous_min = rows[-1]
+            previous = _item(path, index - 1)
+            if number <= previous_number:
+                check.report(
+                    _key(here, "number"),
+                    f"must be greater than {previous}.number ({previous_number})",
+                )
+                return None
+            if min_points <= previous_min:
+                check.report(
+                    _key(here, "min_points"),
+                    f"must be greater than {previous}.min_points ({previous_min})",
+                )
+                return None
+        rows.append((number, name, min_points))
+    next_mins = [row[2] for row in rows[1:]] + [None]
+    return tuple(
+        Band(
+            number=number,
+            name=name,
+            min_points=min_points,
+            max_points=None if next_min is None else next_min - 1,
+        )
+        for (number, name, min_points), next_min in zip(rows, next_mins, strict=True)
+    )
+
+
+def _amounts_by_setting_type(check: _Checker, value: object, path: str) -> dict[str, int] | None:
+    fields = check.mapping(value, path, SETTING_TYPE_CODES, (), "setting type")
+    if fields is None:
+        return None
+    amounts = {
+        code: check.amount(fields[code], _key(path, code))
+        for code in SETTING_TYPE_CODES
+        if code in fields
+    }
+    if len(amounts) != len(SETTING_TYPE_CODES) or None in amounts.values():
+        return None
+    return amounts
+
+
+def _funding(
+    check: _Checker, value: object, path: str, context: _Context
+) -> tuple[MappingProxyType, MappingProxyType] | None:
+    fields = check.mapping(value, path, ("base", "top_up"))
+    if fields is None:
+        return None
+    base = check.field(fields, "base", path, lambda v, p: _amounts_by_setting_type(check, v, p))
+    top_up_path = _key(path, "top_up")
+    table = check.field(fields, "top_up", path, check.open_mapping)
+    if table is None or context.band_numbers is None:
+        return None
+    top_up: dict[int, MappingProxyType] = {}
+    for key, row in table.items():
+        if key not in context.band_numbers:
+            check.report(
+                _key(top_up_path, key),
+                f"is not a band number in bands ({_one_of(context.band_numbers)})",
+            )
+            continue
+        amounts = _amounts_by_setting_type(check, row, _key(top_up_path, key))
+        if amounts is not None:
+            top_up[key] = MappingProxyType(amounts)
+    for number in context.band_numbers:
+        if number not in table:
+            check.report(
+                _key(top_up_path, number), "is required but missing (every band needs a top-up row)"
+            )
+    if base is None or len(top_up) != len(context.band_numbers) or len(table) != len(top_up):
+        return None
+    ordered = {number: top_up[number] for number in context.band_numbers}
+    return MappingProxyType(base), MappingProxyType(ordered)
+
+
+CONDITION_KEYS = (
+    "all",
+    "any",
+    "any_level_at_least",
+    "count_levels_at_least",
+    "level_at_least",
+    "points_at_least",
+    "area_points_at_least",
+    "no_mainstream_setting_meets",
+    "family_capacity_low_in_at_least",
+)
+
+
+def _condition(
+    check: _Checker, value: object, path: str, context: _Context
+) -> conditions.Condition | None:
+    if not isinstance(value, dict):
+        check.report(
+            path,
+            f"must be a condition: a mapping with one key such as any_level_at_least, "
+            f"not {_describe(value)}",
+        )
+        return None
+    if len(value) != 1:
+        keys = ", ".join(str(key) for key in value) or "none"
+        check.report(
+            path,
+            f"must hold exactly one condition, not {len(value)} ({keys}); "
+            "combine several with all or any",
+        )
+        return None
+    ((key, argument),) = value.items()
+    here = _key(path, key)
+    match key:
+        case "all" | "any":
+            items = check.sequence(argument, here)
+            if items is None:
+                return None
+            parts = [
+                _condition(check, item, _item(here, i), context) for i, item in enumerate(items)
+            ]
+            if None in parts:
+                return None
+            combinator = conditions.AllOf if key == "all" else conditions.AnyOf
+            return combinator(tuple(parts))
+        case "any_level_at_least":
+            level = check.level(argument, here)
+            return None if level is None else conditions.AnyLevelAtLeast(level)
+        case "count_levels_at_least":
+            fields = check.mapping(argument, here, ("level", "count"))
+            if fields is None:
+                return None
+            level = check.field(fields, "level", here, check.level)
+            count = check.field(
+                fields, "count", here, lambda v, p: check.whole_number(v, p, minimum=1)
+            )
+            if None in (level, count):
+                return None
+            return conditions.CountLevelsAtLeast(level=level, count=count)
+        case "level_at_least":
+            fields = check.mapping(argument, here, ("domain", "level"))
+            if fields is None:
+                return None
+            domain = check.field(
+                fields,
+                "domain",
+                here,
+                lambda v, p: check.choice(v, p, context.domain_codes, "a domain of this rule set"),
+            )
+            level = check.field(fields, "level", here, check.level)
+            if None in (domain, level) or context.domain_codes is None:
+                return None
+            return conditions.LevelAtLeast(context.domain_codes.index(domain), level)
+        case "points_at_least":
+            points = check.whole_number(argument, here, minimum=0)
+            return None if points is None else conditions.PointsAtLeast(points)
+        case "area_points_at_least":
+            fields = check.mapping(argument, here, ("area", "points"))
+            if fields is None:
+                return None
+            area = check.field(
+                fields,
+                "area",
+                here,
+                lambda v, p: check.choice(v, p, context.area_codes, "an area of this rule set"),
+            )
+            points = check.field(
+                fields, "points", here, lambda v, p: check.whole_number(v, p, minimum=0)
+            )
+            if None in (area, points) or context.area_codes is None:
+                return None
+            return conditions.AreaPointsAtLeast(context.area_codes.index(area), points)
+        case "no_mainstream_setting_meets":
+            if argument is not True:
+                check.report(here, f"must be true (write {key}: true), not {_describe(argument)}")
+                return None
+            return conditions.NoMainstreamSettingMeets()
+        case "family_capacity_low_in_at_least":
+            fields = check.mapping(argument, here, ("domains",))
+            if fields is None:
+                return None
+            count = check.field(
+                fields, "domains", here, lambda v, p: check.whole_number(v, p, minimum=1)
+            )
+            return None if count is None else conditions.FamilyCapacityLowInAtLeast(count)
+        case _:
+            check.report(here, f"is not a condition ({_one_of(CONDITION_KEYS)})")
+            return None
+
+
+def _tiers(
+    check: _Checker, value: object, path: str, context: _Context
+) -> tuple[tuple[TierRule, ...], MappingProxyType] | None:
+    items = check.sequence(value, path)
+    if items is None:
+        return None
+    rules: list[TierRule] = []
+    names = dict(DEFAULT_TIER_NAMES)
+    last = len(items) - 1
+    valid = True
+    for index, item in enumerate(items):
+        here = _item(path, index)
+        fields = check.mapping(item, here, ("tier",), ("name", "when"))
+        if fields is None:
+            valid = False
+            continue
+        tier = check.field(
+            fields, "tier", here, lambda v, p: check.choice(v, p, TIER_CODES, "a tier")
+        )
+        name = check.field(fields, "name", here, check.text)
+        condition = None
+        if index == last and "when" in fields:
+            check.report(_key(here, "when"), "the last tier is the default and takes no conditions")
+            valid = False
+        elif index < last and "when" not in fields:
+            check.report(
+                _key(here, "when"),
+                "is required but missing (only the last tier, the default, has no conditions)",
+            )
+            valid = False
+        elif "when" in fields:
+            condition = _condition(check, fields["when"], _key(here, "when"), context)
+            valid = valid and condition is not None
+        if tier is None or ("name" in fields and name is None):
+            valid = False
+            continue
+        if rules and TIER_RANK[tier] >= TIER_RANK[rules[-1].tier]:
+            check.report(
+                _key(here, "tier"),
+                f"must be a lower tier than {_item(path, index - 1)}.tier ({rules[-1].tier}): "
+                "list tiers from highest to lowest",
+            )
+            valid = False
+        if name is not None:
+            names[tier] = name
+        rules.append(TierRule(tier=tier, condition=condition))
+    if not valid:
+        return None
+    return tuple(rules), MappingProxyType(names)
+
+
+def _tier_step_up(
+    check: _Checker, value: object, path: str, context: _Context
+) -> TierStepUp | None:
+    fields = check.mapping(value, path, ("when",), ("steps", "up_to"))
+    if fields is None:
+        return None
+    condition = check.field(fields, "when", path, lambda v, p: _condition(check, v, p, context))
+    steps = check.whole_number(fields.get("steps", 1), _key(path, "steps"), minimum=1)
+    up_to = check.choice(
+        fields.get("up_to", TIER_CODES[-1]), _key(path, "up_to"), TIER_CODES, "a tier"
+    )
+    if None in (condition, steps, up_to):
+        return None
+    return TierStepUp(condition=condition, steps=steps, up_to=up_to)
+
+
+def _matching(check: _Checker, value: object, path: str) -> MatchingPolicy | None:
+    fields = check.mapping(
+        value,
+        path,
+        (),
+        (
+            "mainstream_types",
+            "top_up_uplift",
+            "top_up_ceiling",
+            "max_matches",
+            "ranking",
+            "current_ability_low_at_most",
+        ),
+    )
+    if fields is None:
+        return None
+    mainstream_types = check.choices(
+        fields.get("mainstream_types", list(DEFAULT_MAINSTREAM_TYPES)),
+        _key(path, "mainstream_types"),
+        SETTING_TYPE_CODES,
+        "a setting type",
+    )
+    uplift = check.level(fields.get("top_up_uplift", 1), _key(path, "top_up_uplift"))
+    ceiling = check.level(
+        fields.get("top_up_ceiling", MAX_NEED_LEVEL - 1), _key(path, "top_up_ceiling")
+    )
+    max_matches = check.whole_number(
+        fields.get("max_matches", 10), _key(path, "max_matches"), minimum=1
+    )
+    ranking_path = _key(path, "ranking")
+    ranking = check.choices(
+        fields.get("ranking", list(DEFAULT_RANKING)),
+        ranking_path,
+        SETTING_TYPE_CODES,
+        "a setting type",
+    )
+    if ranking is not None and len(ranking) != len(SETTING_TYPE_CODES):
+        missing = [code for code in SETTING_TYPE_CODES if code not in ranking]
+        check.report(
+            ranking_path, f"must list every setting type once; missing: {', '.join(missing)}"
+        )
+        ranking = None
+    low_at_most = check.whole_number(
+        fields.get("current_ability_low_at_most", 1),
+        _key(path, "current_ability_low_at_most"),
+        minimum=0,
+        maximum=MAX_CAPACITY,
+    )
+    if None in (mainstream_types, uplift, ceiling, max_matches, ranking, low_at_most):
+        return None
+    return MatchingPolicy(
+        mainstream_types=mainstream_types,
+        top_up_uplift=uplift,
+        top_up_ceiling=ceiling,
+        max_matches=max_matches,
+        ranking=ranking,
+        current_ability_low_at_most=low_at_most,
+    )
+
+
+ITEM_KEYS = ("code", "description", "hours_per_week", "annual_cost")
+
+
+def _item_fields(check: _Checker, fields: dict, path: str) -> tuple | None:
+    code = check.field(fields, "code", path, check.text)
+    description = check.field(fields, "description", path, check.text)
+    hours = check.field(fields, "hours_per_week", path, check.hours)
+    cost = check.field(fields, "annual_cost", path, check.amount)
+    if None in (code, description, hours, cost):
+        return None
+    return code, description, hours, cost
+
+
+def _family(
+    check: _Checker, value: object, path: str, domain_codes: tuple[str, ...] | None
+) -> FamilyPolicy | None:
+    fields = check.mapping(value, path, (), ("low_capacity_at_most", "need_at_least", "support"))
+    if fields is None:
+        return None
+    low_at_most = check.whole_number(
+        fields.get("low_capacity_at_most", 1),
+        _key(path, "low_capacity_at_most"),
+        minimum=0,
+        maximum=MAX_CAPACITY,
+    )
+    need_at_least = check.level(
+        fields.get("need_at_least", 2), _key(path, "need_at_least"), minimum=1
+    )
+    support: list[FamilySupportOption] = []
+    support_path = _key(path, "support")
+    items = check.field(fields, "support", path, check.sequence)
+    valid = "support" not in fields or items is not None
+    for index, item in enumerate(items or []):
+        here = _item(support_path, index)
+        item_fields = check.mapping(item, here, ITEM_KEYS, ("domains",))
+        if item_fields is None:
+            valid = False
+            continue
+        parsed = _item_fields(check, item_fields, here)
+        domains: tuple[str, ...] | None = ()
+        if "domains" in item_fields and domain_codes is not None:
+            domains = check.choices(
+                item_fields["domains"],
+                _key(here, "domains"),
+                domain_codes,
+                "a domain of this rule set",
+            )
+        if parsed is None or domains is None:
+            valid = False
+            continue
+        code, description, hours, cost = parsed
+        support.append(FamilySupportOption(code, description, hours, cost, domains))
+    if None in (low_at_most, need_at_least) or not valid:
+        return None
+    return FamilyPolicy(
+        low_capacity_at_most=low_at_most, need_at_least=need_at_least, support=tuple(support)
+    )
+
+
+def _provision(
+    check: _Checker, value: object, path: str, domain_codes: tuple[str, ...] | None
+) -> dict[tuple[str, int, str], tuple[ProvisionOption, ...]] | None:
+    """Items keyed by (domain, level, key path) so duplicate codes can be located."""
+    by_domain = check.open_mapping(value, path)
+    if by_domain is None:
+        return None
+    catalogue: dict[tuple[str, int, str], tuple[ProvisionOption, ...]] = {}
+    valid = True
+    for domain, by_level in by_domain.items():
+        domain_path = _key(path, domain)
+        if domain_codes is not None and domain not in domain_codes:
+            check.report(domain_path, f"is not a domain of this rule set ({_one_of(domain_codes)})")
+            valid = False
+            continue
+        levels = check.open_mapping(by_level, domain_path)
+        for level, items in (levels or {}).items():
+            level_path = _key(domain_path, level)
+            if (
+                isinstance(level, bool)
+                or not isinstance(level, int)
+                or not 1 <= level <= MAX_NEED_LEVEL
+            ):
+                check.report(
+                    level_path,
+                    f"must be a need level from 1 to {MAX_NEED_LEVEL} (level 0 has no provision)",
+                )
+                valid = False
+                continue
+            options = []
+            for index, item in enumerate(check.sequence(items, level_path) or []):
+                here = _item(level_path, index)
+                fields = check.mapping(item, here, ITEM_KEYS)
+                parsed = None if fields is None else _item_fields(check, fields, here)
+                if parsed is None:
+                    valid = False
+                    continue
+                options.append(ProvisionOption(*parsed))
+            catalogue[(domain, level, level_path)] = tuple(options)
+        valid = valid and levels is not None
+    return catalogue if valid else None
+
+
+def _check_unique_item_codes(
+    check: _Checker,
+    provision: dict[tuple[str, int, str], tuple[ProvisionOption, ...]] | None,
+    family: FamilyPolicy | None,
+) -> None:
+    seen: dict[str, str] = {}
+    for (_, _, level_path), options in (provision or {}).items():
+        for index, option in enumerate(options):
+            _unique(check, _key(_item(level_path, index), "code"), option.code, seen)
+    for index, option in enumerate(family.support if family is not None else ()):
+        _unique(check, _key(_item("family.support", index), "code"), option.code, seen)
+
+
+def _classification(check: _Checker, value: object, path: str) -> ClassificationPolicy | None:
+    fields = check.mapping(
+        value, path, (), ("held_tier", "specialist_setting_types", "requested_tier")
+    )
+    if fields is None:
+        return None
+    held = _tier_map(
+        check,
+        fields.get("held_tier", DEFAULT_HELD_TIER),
+        _key(path, "held_tier"),
+        SEN_STATUS_CODES,
+        "SEN status",
+    )
+    specialist_types = check.choices(
+        fields.get("specialist_setting_types", list(DEFAULT_SPECIALIST_SETTING_TYPES)),
+        _key(path, "specialist_setting_types"),
+        SETTING_TYPE_CODES,
+        "a setting type",
+    )
+    requested = _tier_map(
+        check,
+        fields.get("requested_tier", DEFAULT_REQUESTED_TIER),
+        _key(path, "requested_tier"),
+        TIERED_REQUESTS,
+        "request",
+    )
+    if None in (held, specialist_types, requested):
+        return None
+    return ClassificationPolicy(
+        held_tier_by_status=held,
+        specialist_setting_types=specialist_types,
+        requested_tier=requested,
+    )
+
+
+def _tier_map(
+    check: _Checker, value: object, path: str, keys: tuple[str, ...], key_kind: str
+) -> MappingProxyType | None:
+    fields = check.mapping(value, path, keys, (), key_kind)
+    if fields is None:
+        return None
+    tiers = {
+        key: check.choice(fields[key], _key(path, key), TIER_CODES, "a tier")
+        for key in keys
+        if key in fields
+    }
+    if len(tiers) != len(keys) or None in tiers.values():
+        return None
+    return MappingProxyType(tiers)

@@ -1,0 +1,147 @@
+"""Builders shared by the rules tests: a small rule set whose arithmetic is easy to follow."""
+
+import copy
+
+from assessments.rules import Profile, SettingRecord, SettingsRegister, evaluate, parse_ruleset
+from assessments.rules.codes import SETTING_TYPE_CODES
+
+# Setting types priced alike in the small rule set; only the mainstream and special rows differ.
+EVERY_TYPE = dict.fromkeys(SETTING_TYPE_CODES, 0)
+
+SMALL_RULESET = {
+    "schema_version": 1,
+    "id": "small",
+    "name": "Small test rule set",
+    "version": "1",
+    "effective_from": "2025-09-01",
+    "description": "Seven domains in three areas, for hand-checked tests.",
+    "areas": [
+        {"code": "talk", "name": "Talking", "weight": 2},
+        {"code": "learn", "name": "Learning", "cap": 8},
+        {"code": "body", "name": "Body", "scoring": "max"},
+    ],
+    "domains": [
+        {"code": "speech", "name": "Speech", "area": "talk"},
+        {"code": "social", "name": "Social", "area": "talk"},
+        {"code": "reading", "name": "Reading", "area": "learn"},
+        {"code": "maths", "name": "Maths", "area": "learn"},
+        {"code": "hearing", "name": "Hearing", "area": "body"},
+        {"code": "mobility", "name": "Mobility", "area": "body"},
+        {"code": "adulthood", "name": "Adulthood", "area": "body", "assessed_from_age": 14},
+    ],
+    "points": {"default": [0, 1, 3, 6, 10], "by_domain": {"hearing": [0, 2, 4, 7, 12]}},
+    "bands": [
+        {"number": 1, "name": "Band A", "min_points": 5},
+        {"number": 2, "name": "Band B", "min_points": 12},
+        {"number": 3, "name": "Band C", "min_points": 20},
+    ],
+    "funding": {
+        "base": {**EVERY_TYPE, "mainstream": 6000, "state_special": 10000},
+        "top_up": {
+            1: {**EVERY_TYPE, "mainstream": 1000, "state_special": 8000},
+            2: {**EVERY_TYPE, "mainstream": 4000, "state_special": 12000},
+            3: {**EVERY_TYPE, "mainstream": 9000, "state_special": 20000},
+        },
+    },
+    "tiers": [
+        {
+            "tier": "specialist",
+            "when": {"all": [{"any_level_at_least": 4}, {"no_mainstream_setting_meets": True}]},
+        },
+        {
+            "tier": "targeted_plus",
+            "when": {"any": [{"any_level_at_least": 3}, {"points_at_least": 18}]},
+        },
+        {"tier": "sen_support", "when": {"any_level_at_least": 2}},
+        {"tier": "universal"},
+    ],
+    "tier_step_up": {"when": {"family_capacity_low_in_at_least": {"domains": 2}}},
+    "family": {
+        "support": [
+            {
+                "code": "FAM-ANY",
+                "description": "Family key worker",
+                "hours_per_week": 1,
+                "annual_cost": 2000,
+            },
+            {
+                "code": "FAM-TALK",
+                "description": "Talking games at home",
+                "hours_per_week": 0.5,
+                "annual_cost": 500,
+                "domains": ["speech"],
+            },
+        ]
+    },
+    "provision": {
+        "speech": {
+            2: [
+                {
+                    "code": "SP-2",
+                    "description": "Language group",
+                    "hours_per_week": 1,
+                    "annual_cost": 900,
+                }
+            ],
+            3: [
+                {
+                    "code": "SP-3",
+                    "description": "Therapy programme",
+                    "hours_per_week": 1.5,
+                    "annual_cost": 2600,
+                },
+                {
+                    "code": "SP-3-AID",
+                    "description": "Picture communication book",
+                    "hours_per_week": 0.25,
+                    "annual_cost": 300,
+                },
+            ],
+        },
+        "reading": {
+            2: [
+                {
+                    "code": "RD-2",
+                    "description": "Reading catch-up",
+                    "hours_per_week": 2,
+                    "annual_cost": 1700,
+                }
+            ]
+        },
+    },
+}
+
+
+def small_data() -> dict:
+    return copy.deepcopy(SMALL_RULESET)
+
+
+def small_ruleset(**changes):
+    data = small_data()
+    data.update(changes)
+    return parse_ruleset(data, "small.yaml")
+
+
+def setting(setting_id, setting_type="mainstream", phase="primary", name=None, **capabilities):
+    return SettingRecord(
+        id=setting_id,
+        name=name or f"Setting {setting_id}",
+        setting_type=setting_type,
+        phase=phase,
+        capabilities=capabilities,
+    )
+
+
+def profile(levels=None, **fields):
+    defaults = {
+        "setting_ability": {},
+        "family_capacity": {},
+        "age": 9,
+        "sen_status": "K",
+    }
+    return Profile(levels=levels or {}, **{**defaults, **fields})
+
+
+def run(ruleset, levels=None, settings=(), **fields):
+    register = SettingsRegister.build(settings, ruleset)
+    return evaluate(profile(levels, **fields), ruleset, register)

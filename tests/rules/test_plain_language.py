@@ -1,0 +1,177 @@
+"""The parents' summary: plain English, naming the right things, with no codes or money."""
+
+import re
+
+import pytest
+from hypothesis import given, settings
+
+from assessments.rule_files import load_shipped_rulesets
+from assessments.rules import SettingsRegister, evaluate, explain_for_parents
+from assessments.rules.codes import (
+    CLASSIFICATION_CODES,
+    REQUEST_CODES,
+    SETTING_TYPE_CODES,
+    TIER_CODES,
+)
+from tests.rules.helpers import profile, run, setting
+from tests.rules.strategies import profiles
+from tests.rules.strategies import settings as register_settings
+
+DEFAULT = load_shipped_rulesets()["valuing-send-default"]
+
+JARGON = re.compile(
+    r"£|\d{1,3},\d{3}|\bSEN\b|\bSEND\b|\bEHC|\bEHCP\b|\btier\b|\bband\b|top-up|\bElement\b"
+    r"|\bprovision\b|\bSALT\b|\bSLT\b|\bTA\b|\bELSA\b|\bSENCO\b|\bCAMHS\b|\bOT\b|\bBSL\b"
+    r"|Targeted plus|\blevel \d",
+    re.IGNORECASE,
+)
+CODES = {
+    *(domain.code for domain in DEFAULT.domains),
+    *(area.code for area in DEFAULT.areas),
+    *SETTING_TYPE_CODES,
+    *TIER_CODES,
+    *CLASSIFICATION_CODES,
+    *(code for code in REQUEST_CODES if "_" in code),
+}
+
+
+def assert_plain(paragraphs):
+    text = " ".join(paragraphs)
+    assert not JARGON.search(text), JARGON.search(text)
+    assert not any(code in text for code in CODES if "_" in code)
+    assert "_" not in text
+
+
+def test_catalogue_descriptions_are_plain_enough_for_parents():
+    descriptions = [item.description for items in DEFAULT.provision.values() for item in items]
+    descriptions += [item.description for item in DEFAULT.family.support]
+
+    assert_plain(descriptions)
+
+
+def test_summary_for_a_child_met_in_the_current_school():
+    recommendation = run(
+        DEFAULT,
+        {"speech_language": 3, "behaviour_regulation": 2, "vision": 1},
+        [setting(1, name="Oakfield Primary", speech_language=2, behaviour_regulation=2, vision=1)],
+        sen_status="K",
+        current_setting_id=1,
+        request="ehc_plan",
+        family_capacity={"speech_language": 1, "behaviour_regulation": 3},
+    )
+
+    paragraphs = explain_for_parents(recommendation, DEFAULT)
+
+    assert_plain(paragraphs)
+    text = "\n".join(paragraphs)
+    assert "We looked at your child's needs in 12 areas" in text
+    assert (
+        "Your child has significant needs in speech, language and communication, which call "
+        "for specialist advice and support." in text
+    )
+    assert "Your child needs some extra, planned help with behaviour and self-regulation." in text
+    assert "The help every school gives can meet your child's needs in vision." in text
+    assert "We think Oakfield Primary can meet your child's needs with extra help." in text
+    assert (
+        "For speech, language and communication: speech and language therapy programme "
+        "delivered by a trained teaching assistant" in text
+    )
+    assert "about 1.5 hours a week" in text
+    assert "Home language programme" in text
+    assert paragraphs[-1].startswith("This is a starting point for a conversation")
+
+
+def test_summary_names_specialist_places_when_mainstream_cannot_meet_the_needs():
+    recommendation = run(
+        DEFAULT,
+        {"hearing": 4, "speech_language": 3},
+        [
+            setting(1, name="Oakfield Primary", hearing=2, speech_language=2),
+            setting(
+                2,
+                "state_special",
+                "all_through",
+                name="Riverside School",
+                hearing=4,
+                speech_language=4,
+            ),
+        ],
+        sen_status="E",
+        current_setting_id=1,
+    )
+
+    text = "\n".join(explain_for_parents(recommendation, DEFAULT))
+
+    assert recommendation.tier == "specialist"
+    assert "a place at a specialist school or setting should be considered" in text
+    assert "Places that could meet them include Riverside School." in text
+    assert "Oakfield Primary" not in text
+
+
+def test_several_names_with_commas_are_separated_by_semicolons():
+    recommendation = run(DEFAULT, {"speech_language": 3, "emotional_wellbeing": 3, "hearing": 3})
+
+    text = " ".join(explain_for_parents(recommendation, DEFAULT))
+
+    assert (
+        "significant needs in speech, language and communication; emotional wellbeing and "
+        "mental health; and hearing," in text
+    )
+
+
+@pytest.mark.parametrize(
+    ("levels", "fields", "expected"),
+    [
+        (
+            {"speech_language": 2},
+            {"sen_status": "K", "request": "ehc_plan"},
+            "can be met without an education, health and care plan",
+        ),
+        (
+            {"speech_language": 2},
+            {
+                "sen_status": "K",
+                "request": "ehc_assessment",
+                "previous_levels": {"speech_language": 1},
+            },
+            "Some needs have grown since we last looked, in speech, language and communication",
+        ),
+        ({"speech_language": 3}, {"sen_status": "N"}, "needs more help than they have now"),
+        ({}, {"sen_status": "N"}, "We did not find needs that call for help beyond"),
+        ({"speech_language": 2}, {"sen_status": "K"}, "is right for your child's needs"),
+    ],
+)
+def test_outcome_paragraph(levels, fields, expected):
+    recommendation = run(DEFAULT, levels, **fields)
+
+    paragraphs = explain_for_parents(recommendation, DEFAULT)
+
+    assert_plain(paragraphs)
+    assert expected in " ".join(paragraphs)
+
+
+def test_reduced_outcome_for_a_specialist_request_met_in_mainstream():
+    register = SettingsRegister.build([setting(1, speech_language=2)], DEFAULT)
+    child = profile(
+        {"speech_language": 3},
+        sen_status="E",
+        current_setting_id=1,
+        request="specialist_placement",
+    )
+
+    paragraphs = explain_for_parents(evaluate(child, DEFAULT, register), DEFAULT)
+
+    assert "in a mainstream school or college with extra help, rather than at a specialist" in (
+        " ".join(paragraphs)
+    )
+
+
+DEFAULT_CODES = [domain.code for domain in DEFAULT.domains]
+
+
+@settings(max_examples=60, deadline=None)
+@given(profiles(DEFAULT_CODES), register_settings(DEFAULT_CODES))
+def test_every_summary_is_plain(child, records):
+    recommendation = evaluate(child, DEFAULT, SettingsRegister.build(records, DEFAULT))
+
+    assert_plain(explain_for_parents(recommendation, DEFAULT))
