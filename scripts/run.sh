@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/python manage.py migrate --noinput
+.venv/bin/python manage.py load_seeds
 .venv/bin/python manage.py setup_demo
 echo "Serving Valuing SEND at http://127.0.0.1:8000 (Ctrl+C to stop)"
 exec .venv/bin/python manage.py runserver 127.0.0.1:8000

@@ -81,3 +81,41 @@ def tasks_run_in_process(request):
     app.conf.task_always_eager = eager
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def framework(db):
+    """The shipped needs framework, loaded as ``manage.py load_seeds`` does."""
+    from assessments.framework import shipped_framework_paths
+    from assessments.services import framework_load
+
+    return framework_load(shipped_framework_paths()[0])[0]
+
+
+@pytest.fixture
+def oakfield(authority_a):
+    """A mainstream primary in authority A that meets every domain up to level 2."""
+    from tests.factories import SettingFactory
+
+    return SettingFactory(authority=authority_a, name="Oakfield Primary School", urn="100001")
+
+
+@pytest.fixture
+def child(authority_a, oakfield, caseworker):
+    from tests.factories import ChildFactory
+
+    return ChildFactory(
+        authority=authority_a,
+        first_name="Amy",
+        last_name="Jones",
+        upn="B801200005001",
+        current_setting=oakfield,
+        caseworker=caseworker,
+    )
+
+
+@pytest.fixture
+def child_b(authority_b):
+    from tests.factories import ChildFactory
+
+    return ChildFactory(authority=authority_b, first_name="Ben", last_name="Other")

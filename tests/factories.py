@@ -1,6 +1,17 @@
+import datetime
+
 import factory
 
-from valuing_send.authorities.models import Authority, Membership, Role, User
+from assessments.models import Child
+from assessments.rules.codes import NEEDS_DOMAIN_CODES
+from valuing_send.authorities.models import (
+    Authority,
+    Membership,
+    Role,
+    Setting,
+    SettingCapability,
+    User,
+)
 
 
 class AuthorityFactory(factory.django.DjangoModelFactory):
@@ -31,3 +42,43 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     authority = factory.SubFactory(AuthorityFactory)
     role = Role.CASEWORKER
+
+
+class SettingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Setting
+        skip_postgeneration_save = True
+
+    authority = factory.SubFactory(AuthorityFactory)
+    name = factory.Sequence(lambda n: f"Setting {n} Primary School")
+    urn = factory.Sequence(lambda n: f"{100000 + n}")
+    phase = "primary"
+    setting_type = "mainstream"
+    capacity = 420
+
+    @factory.post_generation
+    def capabilities(self, create, levels, **kwargs):
+        """``SettingFactory(capabilities={"hearing": 3})``; other domains get ``default_level``."""
+        default = kwargs.get("default_level", 2)
+        levels = {**dict.fromkeys(NEEDS_DOMAIN_CODES, default), **(levels or {})}
+        if create:
+            SettingCapability.objects.bulk_create(
+                SettingCapability(setting=self, domain=code, level=level)
+                for code, level in levels.items()
+            )
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    authority = factory.SubFactory(AuthorityFactory)
+    first_name = factory.Sequence(lambda n: f"Child{n}")
+    last_name = factory.Sequence(lambda n: f"Surname{n}")
+    date_of_birth = factory.LazyFunction(
+        lambda: datetime.date.today().replace(year=datetime.date.today().year - 9, day=1)
+    )
+    sen_status = "K"
+    primary_need = "SLCN"
+    gender = "F"
+    ethnicity = "WBRI"

@@ -169,8 +169,13 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
-# Email (Django 6.1 MAILERS). Console by default; EMAIL_BACKEND picks another backend.
-_EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Email (Django 6.1 MAILERS): SMTP in production, the console locally; EMAIL_BACKEND overrides.
+_EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
 if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
     _EMAIL_OPTIONS = {
         "host": os.environ.get("EMAIL_HOST", "localhost"),

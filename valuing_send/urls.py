@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("valuing_send.core.urls")),
     path("", include("valuing_send.authorities.urls")),
+    path("", include("assessments.urls")),
 ]
 
 handler400 = "valuing_send.core.errors.bad_request"

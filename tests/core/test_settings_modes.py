@@ -21,6 +21,8 @@ ENV_TO_DROP = {
     "DJANGO_PRODUCTION",
     "DJANGO_DEBUG",
     "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the browser tests only
+    "EMAIL_BACKEND",
 }
 
 
@@ -55,6 +57,7 @@ def test_production_profile_passes_deploy_checks():
         DJANGO_ALLOWED_HOSTS="valuing-send.example.gov.uk",
         DATABASE_URL="postgres://app@db.internal:5432/valuing_send",
         REDIS_URL="redis://cache.internal:6379/0",
+        EMAIL_HOST="smtp.internal",
     )
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -6,6 +6,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from assessments.rules import codes as rule_codes
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -132,3 +134,99 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} at {self.authority}"
+
+
+class SettingQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def with_capabilities(self):
+        return self.prefetch_related("capabilities")
+
+
+class Setting(models.Model):
+    """A school, college, early-years or alternative provision setting in the authority's
+    register, with what it can ordinarily meet in each needs domain (its capabilities)."""
+
+    authority = models.ForeignKey(
+        Authority, on_delete=models.CASCADE, related_name="settings_register"
+    )
+    name = models.CharField(max_length=200)
+    urn = models.CharField(
+        "URN",
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^\d{6}$", "Enter the 6-digit unique reference number (URN)")],
+        help_text="The 6-digit unique reference number from Get Information about Schools.",
+    )
+    ukprn = models.CharField(
+        "UKPRN",
+        max_length=8,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^1\d{7}$", "Enter the 8-digit UK provider reference number, starting with 1"
+            )
+        ],
+        help_text="For colleges and other providers: the 8-digit UK provider reference number.",
+    )
+    phase = models.CharField(max_length=20, choices=rule_codes.PHASES)
+    setting_type = models.CharField("Type", max_length=30, choices=rule_codes.SETTING_TYPES)
+    capacity = models.PositiveIntegerField(null=True, blank=True, help_text="Number of places.")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = SettingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "urn"],
+                condition=~models.Q(urn=""),
+                name="unique_urn_per_authority",
+            ),
+            models.UniqueConstraint(
+                fields=["authority", "ukprn"],
+                condition=~models.Q(ukprn=""),
+                name="unique_ukprn_per_authority",
+            ),
+        ]
+        indexes = [models.Index(fields=["authority", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_mainstream(self) -> bool:
+        return self.setting_type in MAINSTREAM_SETTING_TYPES
+
+    def capability_map(self) -> dict[str, int]:
+        """Domain code → highest level met (uses prefetched capabilities when present)."""
+        return {c.domain: c.level for c in self.capabilities.all()}
+
+
+# Setting types DfE counts as mainstream (resourced provision and SEN units are in mainstream schools).
+MAINSTREAM_SETTING_TYPES = frozenset({"mainstream", "resourced", "fe", "early_years"})
+
+
+class SettingCapability(models.Model):
+    """The highest need level (0–4) the setting's ordinarily available and planned provision
+    meets in one needs domain."""
+
+    setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="capabilities")
+    domain = models.CharField(max_length=40)
+    level = models.PositiveSmallIntegerField(choices=rule_codes.NEED_LEVELS)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["setting", "domain"], name="one_capability_per_domain"),
+            models.CheckConstraint(
+                condition=models.Q(level__lte=4), name="capability_level_0_to_4"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.setting}: {self.domain} up to level {self.level}"

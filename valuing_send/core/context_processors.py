@@ -7,6 +7,9 @@ from valuing_send.authorities.tenancy import current_membership, memberships_for
 # Service navigation: (label, url name, action the role needs). Shown only where allowed.
 NAVIGATION = [
     ("Home", "home", None),
+    ("Children", "child-list", "child.view"),
+    ("Settings register", "setting-list", "setting.view"),
+    ("Needs framework", "framework", "framework.view"),
     ("Users", "users", "user.manage"),
     ("System status", "system-status", "system.status"),
 ]

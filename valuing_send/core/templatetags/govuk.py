@@ -1,15 +1,31 @@
 """Template helpers loaded into every template (see TEMPLATES builtins in settings)."""
 
 from django import template
+from django.utils import timezone
 
 from valuing_send.authorities.permissions import can
 
 register = template.Library()
 
 
+def _as_list(form_or_forms):
+    if form_or_forms is None or form_or_forms == "":
+        return []
+    if isinstance(form_or_forms, (list, tuple)):
+        return list(form_or_forms)
+    return [form_or_forms]
+
+
 @register.inclusion_tag("govuk/error_summary.html")
-def error_summary(form):
-    return {"form": form}
+def error_summary(form_or_forms):
+    """The GOV.UK error summary for one form or a list of forms on the same page."""
+    forms = [form for form in _as_list(form_or_forms) if form.errors]
+    return {"forms": forms}
+
+
+@register.filter
+def forms_have_errors(form_or_forms) -> bool:
+    return any(form.errors for form in _as_list(form_or_forms))
 
 
 @register.filter
@@ -24,3 +40,30 @@ def page_title(title, form=None):
     """The document title: 'Error: ' first when the form has errors (GOV.UK pattern)."""
     prefix = "Error: " if form is not None and getattr(form, "errors", None) else ""
     return f"{prefix}{title}"
+
+
+def _local(value):
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+@register.filter
+def govuk_time(value) -> str:
+    """GOV.UK style: 9:05am, 2:30pm, midday, midnight (Europe/London)."""
+    if not value:
+        return ""
+    value = _local(value)
+    if value.hour == 12 and value.minute == 0:
+        return "midday"
+    if value.hour == 0 and value.minute == 0:
+        return "midnight"
+    hour = value.hour % 12 or 12
+    return f"{hour}:{value.minute:02d}{'am' if value.hour < 12 else 'pm'}"
+
+
+@register.filter
+def govuk_datetime(value) -> str:
+    """GOV.UK style: 23 November 2026 at 2:30pm."""
+    if not value:
+        return ""
+    value = _local(value)
+    return f"{value.day} {value:%B %Y} at {govuk_time(value)}"

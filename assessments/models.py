@@ -1,0 +1,287 @@
+"""Children, the needs framework they are assessed against, and their needs profiles."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from assessments import codes
+from assessments.rules import codes as rule_codes
+from valuing_send.authorities.models import Authority, Setting
+
+
+class NeedsFramework(models.Model):
+    """A version of the needs framework (domains, levels, descriptors) loaded from ``seeds/``.
+
+    Immutable once loaded: a new version is a new row, and each assessment keeps the version it
+    was made with. ``content`` is the validated YAML (see ``assessments/framework.py``)."""
+
+    version = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=200)
+    effective_from = models.DateField()
+    content = models.JSONField()
+    checksum = models.CharField(max_length=64)
+    source = models.CharField(max_length=200)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_from", "-version"]
+
+    def __str__(self):
+        return f"{self.name} {self.version}"
+
+    @property
+    def definition(self):
+        from assessments.framework import definition_for
+
+        return definition_for(self)
+
+
+class ChildQuerySet(models.QuerySet):
+    def with_sen(self):
+        return self.exclude(sen_status="N")
+
+    def with_ehc_plan(self):
+        return self.filter(sen_status="E")
+
+    def aged_between(self, youngest: int, oldest: int, on: datetime.date):
+        """Children whose age in whole years on ``on`` is within [youngest, oldest]."""
+        born_after = _years_before(on, oldest + 1)
+        born_on_or_before = _years_before(on, youngest)
+        return self.filter(date_of_birth__gt=born_after, date_of_birth__lte=born_on_or_before)
+
+    def search(self, text: str):
+        """Name (any part), UPN or date of birth (DD/MM/YYYY)."""
+        text = " ".join(text.split())
+        if not text:
+            return self
+        upn = text.replace(" ", "").upper()
+        if len(upn) == 13 and upn[1:12].isdigit():
+            return self.filter(upn=upn)
+        try:
+            born = datetime.datetime.strptime(text, "%d/%m/%Y").date()
+        except ValueError:
+            pass
+        else:
+            return self.filter(date_of_birth=born)
+        query = self
+        for word in text.split(" "):
+            query = query.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        return query
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)
+
+
+class Child(models.Model):
+    """A child or young person (0–25) known to the authority's SEND service."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="children")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    upn = models.CharField("Unique pupil number (UPN)", max_length=13, blank=True)
+    gender = models.CharField(max_length=1, choices=codes.GENDERS, default="U")
+    ethnicity = models.CharField(max_length=4, choices=codes.ETHNICITIES, default="NOBT")
+    current_setting = models.ForeignKey(
+        Setting, on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    sen_status = models.CharField(
+        "SEN status", max_length=1, choices=rule_codes.SEN_STATUSES, default="K"
+    )
+    primary_need = models.CharField(max_length=4, choices=codes.NEED_TYPES, blank=True)
+    secondary_need = models.CharField(max_length=4, choices=codes.NEED_TYPES, blank=True)
+    held_band = models.PositiveSmallIntegerField(
+        "Funding band held",
+        null=True,
+        blank=True,
+        help_text="The top-up band the child's setting receives now.",
+    )
+    sen_support_start_date = models.DateField("SEN support started", null=True, blank=True)
+    plan_start_date = models.DateField("EHC plan started", null=True, blank=True)
+    plan_ceased_date = models.DateField("EHC plan ceased", null=True, blank=True)
+    plan_cease_reason = models.CharField(max_length=1, choices=codes.CEASE_REASONS, blank=True)
+    next_review_date = models.DateField("Next review due", null=True, blank=True)
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="caseload",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "children"
+        ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "upn"], condition=~Q(upn=""), name="unique_upn_per_authority"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["authority", "last_name", "first_name"]),
+            models.Index(fields=["authority", "date_of_birth"]),
+            models.Index(fields=["authority", "sen_status", "primary_need"]),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: datetime.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    COMPLETE = "complete", "Complete"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class Assessment(models.Model):
+    """A needs profile: the child's need level in each domain at a point in time, with the
+    evidence, and how able their setting and family are to meet each need.
+
+    Lifecycle (``assessments/services.py`` holds the transitions): draft → complete →
+    superseded (when a later one completes). A complete assessment never changes; a new one
+    starts as a copy of the latest."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="assessments")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="assessments")
+    framework = models.ForeignKey(
+        NeedsFramework, on_delete=models.PROTECT, related_name="assessments"
+    )
+    status = models.CharField(
+        max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
+    )
+    request = models.CharField(
+        "What is being asked for", max_length=30, choices=rule_codes.REQUESTS, default="none"
+    )
+    setting = models.ForeignKey(
+        Setting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The child's setting when the assessment was made.",
+    )
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_area = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Compact copies of the completed profile in framework domain order, one character per
+    # domain ("-" not assessed): what caseload replays and indicators read in bulk.
+    need_vector = models.CharField(max_length=32, blank=True)
+    ability_vector = models.CharField(max_length=32, blank=True)
+    family_vector = models.CharField(max_length=32, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["child", "-created_at"]),
+            models.Index(fields=["authority", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(status="draft"), name="one_draft_assessment_per_child"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Needs assessment {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == AssessmentStatus.DRAFT
+
+
+class DomainRating(models.Model):
+    """One domain of a needs profile."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
+    domain = models.CharField(max_length=40)
+    level = models.PositiveSmallIntegerField(choices=rule_codes.NEED_LEVELS, null=True, blank=True)
+    evidence = models.TextField(blank=True)
+    source = models.CharField(max_length=20, choices=codes.EVIDENCE_SOURCES, blank=True)
+    setting_ability = models.PositiveSmallIntegerField(
+        choices=rule_codes.CAPACITY_LEVELS, null=True, blank=True
+    )
+    family_capacity = models.PositiveSmallIntegerField(
+        choices=rule_codes.CAPACITY_LEVELS, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "domain"], name="one_rating_per_domain"),
+            models.CheckConstraint(condition=Q(level__lte=4), name="rating_level_0_to_4"),
+            models.CheckConstraint(
+                condition=Q(setting_ability__lte=3), name="setting_ability_0_to_3"
+            ),
+            models.CheckConstraint(
+                condition=Q(family_capacity__lte=3), name="family_capacity_0_to_3"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.domain}: {self.level}"
+
+    EDITABLE_FIELDS = ("level", "evidence", "source", "setting_ability", "family_capacity")
+
+    def values(self) -> dict:
+        return {name: getattr(self, name) for name in self.EDITABLE_FIELDS}
+
+
+class AssessmentStatusChange(models.Model):
+    """Who moved an assessment between states, and when. Rows are only ever added."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=12, choices=AssessmentStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=AssessmentStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} → {self.to_status} by {self.by} at {self.at}"

@@ -1,0 +1,196 @@
+"""What needs-profile pages show, prepared from models: rows per domain, the radar chart's
+geometry (drawn as SVG by ``templates/assessments/_radar.html``), shortfalls and changes."""
+
+import math
+from dataclasses import dataclass
+
+from assessments.rules import readiness_for_needs
+
+from .codes import EVIDENCE_SOURCES
+from .rules.codes import CAPACITY_LEVELS
+
+SOURCE_LABELS = dict(EVIDENCE_SOURCES)
+CAPACITY_LABELS = dict(CAPACITY_LEVELS)
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    code: str
+    name: str
+    area_name: str
+    level: int | None
+    level_name: str
+    capability: int | None
+    setting_ability: int | None
+    family_capacity: int | None
+    evidence: str
+    source: str
+    previous_level: int | None
+
+    @property
+    def shortfall(self) -> bool:
+        """The setting's ordinary capability is below the child's need here."""
+        return (
+            self.level is not None and self.capability is not None and self.capability < self.level
+        )
+
+    @property
+    def change(self) -> str:
+        if self.previous_level is None or self.level is None or self.previous_level == self.level:
+            return ""
+        return "rose" if self.level > self.previous_level else "fell"
+
+    @property
+    def source_label(self) -> str:
+        return SOURCE_LABELS.get(self.source, "")
+
+    @property
+    def setting_ability_label(self) -> str:
+        return (
+            CAPACITY_LABELS.get(self.setting_ability, "")
+            if self.setting_ability is not None
+            else ""
+        )
+
+    @property
+    def family_capacity_label(self) -> str:
+        return (
+            CAPACITY_LABELS.get(self.family_capacity, "")
+            if self.family_capacity is not None
+            else ""
+        )
+
+
+def profile_rows(
+    definition, ratings, capabilities: dict[str, int] | None, previous: dict[str, int] | None
+):
+    by_domain = {r.domain: r for r in ratings}
+    rows = []
+    for domain in definition.domains:
+        rating = by_domain.get(domain.code)
+        if rating is None:
+            continue
+        level = rating.level
+        rows.append(
+            ProfileRow(
+                code=domain.code,
+                name=domain.name,
+                area_name=domain.area_name,
+                level=level,
+                level_name=definition.level_names[level] if level is not None else "Not answered",
+                capability=capabilities.get(domain.code, 0) if capabilities is not None else None,
+                setting_ability=rating.setting_ability,
+                family_capacity=rating.family_capacity,
+                evidence=rating.evidence,
+                source=rating.source,
+                previous_level=(previous or {}).get(domain.code),
+            )
+        )
+    return rows
+
+
+def readiness(rows, capabilities) -> int | None:
+    if capabilities is None:
+        return None
+    return readiness_for_needs(
+        capabilities, {row.code: row.level for row in rows if row.level is not None}
+    )
+
+
+@dataclass(frozen=True)
+class RadarAxis:
+    x: float
+    y: float
+    lines: list[str]
+    label_x: float
+    label_y: float
+    anchor: str
+
+
+@dataclass(frozen=True)
+class RadarChart:
+    width: int
+    height: int
+    cx: float
+    cy: float
+    rings: list[str]
+    ring_labels: list[tuple[float, float, int]]
+    axes: list[RadarAxis]
+    need_points: str
+    capability_points: str | None
+    title: str
+    description: str
+
+
+def _point(cx, cy, radius, index, count, value, max_value=4):
+    angle = -math.pi / 2 + 2 * math.pi * index / count
+    distance = radius * value / max_value
+    return cx + distance * math.cos(angle), cy + distance * math.sin(angle)
+
+
+def _wrap(text: str, width: int = 18) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return [*lines, line] if line else lines
+
+
+def _points(pairs) -> str:
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in pairs)
+
+
+def radar_chart(rows: list[ProfileRow], *, child_name: str, setting_name: str | None) -> RadarChart:
+    """A spider chart of need level (0–4) per domain against the setting's capability."""
+    width, height, radius = 680, 520, 170
+    cx, cy = width / 2, height / 2
+    count = len(rows)
+    rings = [
+        _points(_point(cx, cy, radius, i, count, level) for i in range(count))
+        for level in range(1, 5)
+    ]
+    axes = []
+    for i, row in enumerate(rows):
+        x, y = _point(cx, cy, radius, i, count, 4)
+        lx, ly = _point(cx, cy, radius + 16, i, count, 4)
+        lines = _wrap(row.name)
+        anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
+        # Labels above the centre grow upwards, below it downwards, so none crosses the chart.
+        top = (
+            ly - 14 * (len(lines) - 1) - 4
+            if ly < cy - 10
+            else ly + 10
+            if ly > cy + 10
+            else ly - 7 * (len(lines) - 1) + 4
+        )
+        axes.append(RadarAxis(x, y, lines, lx, top, anchor))
+    need = _points(_point(cx, cy, radius, i, count, row.level or 0) for i, row in enumerate(rows))
+    has_capability = setting_name is not None and rows and rows[0].capability is not None
+    capability = (
+        _points(_point(cx, cy, radius, i, count, row.capability or 0) for i, row in enumerate(rows))
+        if has_capability
+        else None
+    )
+    short = [row.name for row in rows if row.shortfall]
+    description = f"Need levels from 0 to 4 in {count} domains for {child_name}."
+    if capability:
+        description += f" Dashed line: what {setting_name} can ordinarily meet."
+        description += (
+            f" Needs above it in: {', '.join(short)}." if short else " It meets every need."
+        )
+    return RadarChart(
+        width=width,
+        height=height,
+        cx=cx,
+        cy=cy,
+        rings=rings,
+        ring_labels=[(cx + 4, cy - radius * level / 4 - 2, level) for level in range(1, 5)],
+        axes=axes,
+        need_points=need,
+        capability_points=capability,
+        title=f"Needs profile of {child_name}",
+        description=description,
+    )

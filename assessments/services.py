@@ -1,0 +1,366 @@
+"""Actions on children and needs profiles. Every write takes the acting user and runs in a
+transaction; records two people may edit check their ``version``."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from valuing_send.core.locking import ConflictError
+
+from .framework import FrameworkError, read_framework_file
+from .models import (
+    Assessment,
+    AssessmentStatus,
+    AssessmentStatusChange,
+    Child,
+    DomainRating,
+    NeedsFramework,
+)
+
+# ----- Needs framework -----
+
+
+def framework_load(path) -> tuple[NeedsFramework, bool]:
+    """Load a framework file; returns (framework, created). Loading the same file again is a
+    no-op; a changed file under an already-loaded version is refused."""
+    model, content, checksum = read_framework_file(path)
+    existing = NeedsFramework.objects.filter(version=model.version).first()
+    if existing is not None:
+        if existing.checksum != checksum:
+            raise FrameworkError(
+                str(path.name),
+                [
+                    (
+                        "version",
+                        f"{model.version} is already loaded with different content: give the changed framework a new version",
+                    )
+                ],
+            )
+        return existing, False
+    framework = NeedsFramework.objects.create(
+        version=model.version,
+        name=model.name,
+        effective_from=model.effective_from,
+        content=content,
+        checksum=checksum,
+        source=path.name,
+    )
+    return framework, True
+
+
+def current_framework() -> NeedsFramework:
+    """The framework new assessments use: the latest already in effect (else the earliest)."""
+    today = timezone.localdate()
+    framework = (
+        NeedsFramework.objects.filter(effective_from__lte=today)
+        .order_by("-effective_from", "-version")
+        .first()
+        or NeedsFramework.objects.order_by("effective_from").first()
+    )
+    if framework is None:
+        raise NeedsFramework.DoesNotExist("No needs framework is loaded: run manage.py load_seeds")
+    return framework
+
+
+# ----- Children -----
+
+CHILD_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "upn",
+    "gender",
+    "ethnicity",
+    "current_setting",
+    "sen_status",
+    "primary_need",
+    "secondary_need",
+    "held_band",
+    "sen_support_start_date",
+    "plan_start_date",
+    "plan_ceased_date",
+    "plan_cease_reason",
+    "next_review_date",
+    "caseworker",
+)
+
+
+@transaction.atomic
+def child_create(authority, data: dict, *, by) -> Child:
+    return Child.objects.create(
+        authority=authority, created_by=by, **{k: data[k] for k in CHILD_FIELDS if k in data}
+    )
+
+
+@transaction.atomic
+def child_update(child: Child, data: dict, *, expected_version: int, by) -> Child:
+    changes = {k: data[k] for k in CHILD_FIELDS if k in data}
+    updated = Child.objects.filter(pk=child.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **changes
+    )
+    if not updated:
+        raise ConflictError(Child.objects.get(pk=child.pk))
+    child.refresh_from_db()
+    return child
+
+
+# ----- Assessments -----
+
+
+class AssessmentNotEditable(Exception):
+    """A completed or superseded assessment never changes."""
+
+
+def _record_status(
+    assessment: Assessment, from_status: str, to_status: str, by, note: str = ""
+) -> None:
+    AssessmentStatusChange.objects.create(
+        assessment=assessment, from_status=from_status, to_status=to_status, by=by, note=note
+    )
+
+
+def latest_complete_assessment(child: Child) -> Assessment | None:
+    return (
+        child.assessments.filter(status=AssessmentStatus.COMPLETE)
+        .order_by("-completed_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def assessment_start(child: Child, *, by) -> tuple[Assessment, bool]:
+    """Start a draft needs assessment for the child, or return the draft already open.
+
+    A new draft copies every answer of the latest complete assessment, so a review records
+    what changed rather than starting again; domains that did not exist in that framework, or
+    that now apply because of the child's age, start empty."""
+    Child.objects.select_for_update().filter(pk=child.pk).first()
+    draft = child.assessments.filter(status=AssessmentStatus.DRAFT).first()
+    if draft is not None:
+        return draft, False
+    framework = current_framework()
+    definition = framework.definition
+    previous = latest_complete_assessment(child)
+    previous_values = {r.domain: r.values() for r in previous.ratings.all()} if previous else {}
+    assessment = Assessment.objects.create(
+        authority_id=child.authority_id,
+        child=child,
+        framework=framework,
+        setting=child.current_setting,
+        copied_from=previous,
+        request=previous.request if previous else "none",
+        created_by=by,
+    )
+    DomainRating.objects.bulk_create(
+        DomainRating(
+            assessment=assessment,
+            domain=domain.code,
+            updated_by=by,
+            **previous_values.get(domain.code, {}),
+        )
+        for domain in definition.domains_for_age(child.age)
+    )
+    note = (
+        f"Started from the assessment completed on {timezone.localtime(previous.completed_at):%-d %B %Y}"
+        if previous
+        else "Started"
+    )
+    _record_status(assessment, "", AssessmentStatus.DRAFT, by, note)
+    return assessment, True
+
+
+@dataclass
+class RatingConflict:
+    domain: str
+    theirs: dict
+    yours: dict
+    updated_by: object
+    updated_at: object
+    current_version: int
+
+
+class RatingsConflict(Exception):
+    def __init__(self, conflicts: list[RatingConflict]):
+        super().__init__("Someone else saved some of these answers first")
+        self.conflicts = conflicts
+
+
+def _require_draft(assessment: Assessment) -> None:
+    if assessment.status != AssessmentStatus.DRAFT:
+        raise AssessmentNotEditable(
+            f"This assessment is {assessment.get_status_display().lower()} and cannot change"
+        )
+
+
+@transaction.atomic
+def assessment_save_ratings(
+    assessment: Assessment, submitted: dict[str, tuple[dict, int]], *, by, resume_at: str = ""
+) -> list[str]:
+    """Save answers for some domains: ``{domain: (values, version the user started from)}``.
+
+    Answers identical to what is stored are not written. If someone else saved a domain since
+    the user loaded it (a newer version, saved by another person), nothing is saved and ``RatingsConflict`` lists both sides for each
+    such domain. Returns the domains written."""
+    _require_draft(Assessment.objects.select_for_update().get(pk=assessment.pk))
+    current = {
+        r.domain: r
+        for r in assessment.ratings.select_related("updated_by").filter(domain__in=submitted)
+    }
+    conflicts, written = [], []
+    for domain, (values, version) in submitted.items():
+        rating = current.get(domain)
+        if rating is None:
+            continue
+        if rating.values() == values:
+            continue
+        # A stale version only matters if someone else saved since: the user's own earlier
+        # saves (htmx saves each change as it happens) must not conflict with their next one.
+        if rating.version != version and rating.updated_by_id != by.pk:
+            conflicts.append(
+                RatingConflict(
+                    domain,
+                    rating.values(),
+                    values,
+                    rating.updated_by,
+                    rating.updated_at,
+                    rating.version,
+                )
+            )
+            continue
+        DomainRating.objects.filter(pk=rating.pk, version=rating.version).update(
+            version=F("version") + 1, updated_by=by, updated_at=timezone.now(), **values
+        )
+        written.append(domain)
+    if conflicts:
+        transaction.set_rollback(True)
+        raise RatingsConflict(conflicts)
+    changes = {"updated_at": timezone.now()}
+    if resume_at:
+        changes["last_area"] = resume_at
+    if written:
+        changes["version"] = F("version") + 1
+    Assessment.objects.filter(pk=assessment.pk).update(**changes)
+    assessment.refresh_from_db(fields=["version", "last_area", "updated_at"])
+    return written
+
+
+@transaction.atomic
+def assessment_set_request(
+    assessment: Assessment, request: str, *, seen: str, by, resume_at: str = ""
+) -> None:
+    """Record what is asked for. ``seen`` is the answer the user's page showed: if someone else
+    changed it since, to something else, ConflictError (nothing silently overwritten)."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _require_draft(locked)
+    if locked.request != seen and locked.request != request:
+        raise ConflictError(locked)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        request=request, version=F("version") + 1, updated_at=timezone.now(), last_area=resume_at
+    )
+    assessment.refresh_from_db(fields=["request", "version", "last_area"])
+
+
+def missing_answers(assessment: Assessment, ratings) -> list[tuple[str, str, str]]:
+    """What must be answered before completing: (domain code, field, message).
+
+    Every domain that applies needs a level. Where there is a need (level 1+), how able the
+    setting and family are to meet it; where support beyond the ordinary is implied (level
+    2+), the evidence and where it came from."""
+    definition = assessment.framework.definition
+    problems = []
+    for rating in ratings:
+        name = definition.domain(rating.domain).name.lower()
+        if rating.level is None:
+            problems.append((rating.domain, "level", f"Select the level of need for {name}"))
+            continue
+        if rating.level >= 1:
+            if rating.setting_ability is None:
+                problems.append(
+                    (
+                        rating.domain,
+                        "setting_ability",
+                        f"Select how well the setting can meet the {name} need",
+                    )
+                )
+            if rating.family_capacity is None:
+                problems.append(
+                    (
+                        rating.domain,
+                        "family_capacity",
+                        f"Select how well the family can support the {name} need",
+                    )
+                )
+        if rating.level >= 2:
+            if not rating.evidence.strip():
+                problems.append(
+                    (rating.domain, "evidence", f"Enter the evidence for the {name} level")
+                )
+            if not rating.source:
+                problems.append(
+                    (rating.domain, "source", f"Select where the {name} evidence came from")
+                )
+    return problems
+
+
+class AssessmentIncomplete(Exception):
+    def __init__(self, problems):
+        super().__init__("The assessment has unanswered questions")
+        self.problems = problems
+
+
+def profile_vectors(definition, ratings) -> tuple[str, str, str]:
+    """One character per framework domain, in framework order; '-' where not assessed."""
+    by_domain = {r.domain: r for r in ratings}
+
+    def vector(attribute):
+        chars = []
+        for code in definition.domain_codes:
+            rating = by_domain.get(code)
+            value = getattr(rating, attribute) if rating else None
+            chars.append("-" if value is None else str(value))
+        return "".join(chars)
+
+    return vector("level"), vector("setting_ability"), vector("family_capacity")
+
+
+@transaction.atomic
+def assessment_complete(assessment: Assessment, *, expected_version: int, by) -> Assessment:
+    """Complete the profile: it becomes read-only and replaces the child's previous one."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _require_draft(locked)
+    if locked.version != expected_version:
+        raise ConflictError(locked)
+    ratings = list(locked.ratings.all())
+    problems = missing_answers(locked, ratings)
+    if problems:
+        raise AssessmentIncomplete(problems)
+    needs, abilities, families = profile_vectors(locked.framework.definition, ratings)
+    now = timezone.now()
+    for previous in locked.child.assessments.filter(status=AssessmentStatus.COMPLETE).exclude(
+        pk=locked.pk
+    ):
+        Assessment.objects.filter(pk=previous.pk).update(
+            status=AssessmentStatus.SUPERSEDED, version=F("version") + 1
+        )
+        _record_status(
+            previous,
+            AssessmentStatus.COMPLETE,
+            AssessmentStatus.SUPERSEDED,
+            by,
+            f"Replaced by assessment {locked.pk}",
+        )
+    Assessment.objects.filter(pk=locked.pk).update(
+        status=AssessmentStatus.COMPLETE,
+        completed_at=now,
+        completed_by=by,
+        need_vector=needs,
+        ability_vector=abilities,
+        family_vector=families,
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    _record_status(locked, AssessmentStatus.DRAFT, AssessmentStatus.COMPLETE, by)
+    assessment.refresh_from_db()
+    return assessment

@@ -1,0 +1,146 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from valuing_send.authorities.tenancy import get_or_404, requires
+from valuing_send.core.locking import ConflictError
+
+from .. import queries, services
+from ..forms import ChildFilterForm, ChildForm
+from ..models import AssessmentStatus
+from .profile import profile_context
+
+PAGE_SIZE = 25
+
+
+def _child(request, pk):
+    return get_or_404(
+        request.authority.children.select_related("current_setting", "caseworker"), pk=pk
+    )
+
+
+@require_GET
+@requires("child.view")
+def child_list(request):
+    settings_choices, caseworker_choices = queries.filter_choices(request.authority)
+    form = ChildFilterForm(
+        request.GET or None,
+        settings_choices=settings_choices,
+        caseworker_choices=caseworker_choices,
+    )
+    filters = form.filters() if request.GET else {}
+    paginator = Paginator(
+        queries.children_matching(request.authority, filters, user=request.user), PAGE_SIZE
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        "query": query.urlencode(),
+        "filtered": any(
+            filters.get(name) for name in ("q", "status", "need", "phase", "setting", "caseworker")
+        ),
+    }
+    template = (
+        "assessments/child_list.html#results"
+        if request.htmx and request.htmx.target == "results"
+        else "assessments/child_list.html"
+    )
+    return render(request, template, context)
+
+
+@require_GET
+@requires("child.view")
+def child_detail(request, pk):
+    child = _child(request, pk)
+    assessments = list(queries.child_assessments(child))
+    latest = queries.latest_complete(assessments)
+    draft = next((a for a in assessments if a.status == AssessmentStatus.DRAFT), None)
+    context = {"child": child, "assessments": assessments, "latest": latest, "draft": draft}
+    if latest is not None:
+        context.update(profile_context(request, latest, assessments))
+    return render(request, "assessments/child_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@requires("child.edit")
+def child_create(request):
+    form = ChildForm(request.POST or None, authority=request.authority)
+    if request.method == "POST" and form.is_valid():
+        child = services.child_create(request.authority, form.cleaned_data, by=request.user)
+        messages.success(request, f"{child.full_name} has been added")
+        return redirect("child-detail", pk=child.pk)
+    return render(
+        request,
+        "assessments/child_form.html",
+        {"form": form, "child": None},
+        status=400 if form.errors else 200,
+    )
+
+
+def _initial(child) -> dict:
+    initial = {name: getattr(child, name) for name in services.CHILD_FIELDS}
+    initial["current_setting"] = child.current_setting_id
+    initial["caseworker"] = child.caseworker_id
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+@requires("child.edit")
+def child_edit(request, pk):
+    child = _child(request, pk)
+    form = ChildForm(
+        request.POST or None, authority=request.authority, child=child, initial=_initial(child)
+    )
+    conflict = None
+    if request.method == "POST":
+        version = request.POST.get("version", "")
+        if form.is_valid() and version.isdigit():
+            try:
+                services.child_update(
+                    child, form.cleaned_data, expected_version=int(version), by=request.user
+                )
+            except ConflictError as error:
+                conflict = _changed_fields(form, error.current)
+                child = error.current
+            else:
+                messages.success(request, f"{child.full_name}'s details have been saved")
+                return redirect("child-detail", pk=child.pk)
+    status = 409 if conflict is not None else 400 if form.errors else 200
+    return render(
+        request,
+        "assessments/child_form.html",
+        {"form": form, "child": child, "conflict": conflict},
+        status=status,
+    )
+
+
+def _changed_fields(form, current) -> list[dict]:
+    """Where the record saved by someone else differs from what this user is saving."""
+    rows = []
+    for name in services.CHILD_FIELDS:
+        theirs = getattr(current, name)
+        yours = form.cleaned_data.get(name)
+        if (theirs or None) != (yours or None):
+            field = form.fields[name]
+            rows.append(
+                {
+                    "label": field.label,
+                    "theirs": _display(theirs, field),
+                    "yours": _display(yours, field),
+                }
+            )
+    return rows
+
+
+def _display(value, field) -> str:
+    if value in (None, ""):
+        return "Not recorded"
+    choices = dict(getattr(field, "choices", []) or [])
+    if hasattr(value, "strftime"):
+        return value.strftime("%-d %B %Y")
+    return str(choices.get(value, choices.get(str(value), value)))

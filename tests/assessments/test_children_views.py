@@ -1,0 +1,289 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Child
+from tests.factories import ChildFactory, SettingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def child_data(**overrides):
+    data = {
+        "first_name": "Sam",
+        "last_name": "Taylor",
+        "date_of_birth_day": "14",
+        "date_of_birth_month": "6",
+        "date_of_birth_year": str(datetime.date.today().year - 8),
+        "upn": "",
+        "gender": "M",
+        "ethnicity": "WBRI",
+        "current_setting": "",
+        "sen_status": "K",
+        "primary_need": "ASD",
+        "secondary_need": "",
+    }
+    data.update(overrides)
+    return data
+
+
+class TestChildList:
+    def test_every_role_sees_their_authoritys_children_only(
+        self, request, client_as, child, child_b
+    ):
+        for persona in ("caseworker", "panel_member", "manager", "admin"):
+            html = (
+                client_as(request.getfixturevalue(persona))
+                .get(reverse("child-list"))
+                .content.decode()
+            )
+            assert "Jones, Amy" in html
+            assert "Other, Ben" not in html
+            assert "<strong>1</strong> child" in html
+
+    @pytest.mark.parametrize(
+        "query", ["amy", "JONES", "amy jon", "B801200005001", "b801 2000 05001"]
+    )
+    def test_search_by_name_or_upn(self, client_as, caseworker, child, authority_a, query):
+        ChildFactory(authority=authority_a, first_name="Zara", last_name="Khan")
+        html = client_as(caseworker).get(reverse("child-list"), {"q": query}).content.decode()
+        assert "Jones, Amy" in html
+        assert "Khan, Zara" not in html
+
+    def test_search_by_date_of_birth(self, client_as, caseworker, child, authority_a):
+        ChildFactory(
+            authority=authority_a,
+            first_name="Zara",
+            last_name="Khan",
+            date_of_birth=datetime.date(2015, 1, 2),
+        )
+        html = (
+            client_as(caseworker).get(reverse("child-list"), {"q": "02/01/2015"}).content.decode()
+        )
+        assert "Khan, Zara" in html and "Jones, Amy" not in html
+
+    def test_filters_by_status_need_setting_phase_and_caseworker(
+        self, client_as, caseworker, child, authority_a, oakfield
+    ):
+        other_setting = SettingFactory(authority=authority_a, name="Hillside Academy")
+        today = datetime.date.today()
+        teenager = ChildFactory(
+            authority=authority_a,
+            first_name="Tia",
+            last_name="Teen",
+            sen_status="E",
+            primary_need="SEMH",
+            current_setting=other_setting,
+            date_of_birth=today.replace(year=today.year - 14, day=1),
+        )
+        client = client_as(caseworker)
+
+        def names(**params):
+            html = client.get(reverse("child-list"), params).content.decode()
+            return {name for name in ("Jones, Amy", "Teen, Tia") if name in html}
+
+        assert names(status="E") == {"Teen, Tia"}
+        assert names(need="SLCN") == {"Jones, Amy"}
+        assert names(setting=str(other_setting.pk)) == {"Teen, Tia"}
+        assert names(phase="secondary") == {"Teen, Tia"}
+        assert names(phase="primary") == {"Jones, Amy"}
+        assert names(caseworker="me") == {"Jones, Amy"}
+        assert names(caseworker="none") == {"Teen, Tia"}
+        assert names(status="E", need="SLCN") == set()
+        assert teenager.pk  # created in this authority
+
+    def test_nonsense_filters_are_ignored_not_errors(self, client_as, caseworker, child):
+        response = client_as(caseworker).get(
+            reverse("child-list"), {"status": "Z", "setting": "abc", "page": "999"}
+        )
+        assert response.status_code == 200
+        assert "Jones, Amy" in response.content.decode()
+
+    def test_htmx_filtering_returns_only_the_results(self, client_as, caseworker, child):
+        response = client_as(caseworker).get(
+            reverse("child-list"),
+            {"q": "amy"},
+            headers={"HX-Request": "true", "HX-Target": "results"},
+        )
+        html = response.content.decode()
+        assert html.lstrip().startswith('<div id="results"')
+        assert "Jones, Amy" in html and "<html" not in html
+
+    def test_list_paginates_with_a_constant_number_of_queries(
+        self, client_as, caseworker, authority_a, oakfield, django_assert_max_num_queries
+    ):
+        ChildFactory.create_batch(
+            500, authority=authority_a, current_setting=oakfield, caseworker=caseworker
+        )
+        client = client_as(caseworker)
+        client.get(reverse("child-list"))  # warm the session
+        for params in (
+            {},
+            {"page": "7"},
+            {"q": "child1"},
+            {"status": "K", "setting": str(oakfield.pk)},
+        ):
+            with django_assert_max_num_queries(8):
+                response = client.get(reverse("child-list"), params)
+            assert response.status_code == 200
+        html = client.get(reverse("child-list"), {"page": "2"}).content.decode()
+        assert "<strong>500</strong> children" in html
+        assert html.count('<tr class="govuk-table__row">') == 26  # header + 25 rows
+        assert 'aria-current="page">2</a>' in html
+
+    def test_wrong_method(self, client_as, caseworker):
+        assert client_as(caseworker).post(reverse("child-list")).status_code == 405
+
+
+class TestChildDetail:
+    def test_shows_details_and_key_dates(self, client_as, panel_member, child):
+        html = (
+            client_as(panel_member).get(reverse("child-detail", args=[child.pk])).content.decode()
+        )
+        assert '<h1 class="govuk-heading-l">Amy Jones</h1>' in html
+        assert "B801200005001" in html
+        assert "Oakfield Primary School" in html
+        assert "Speech, language and communication needs (SLCN)" in html
+        assert "None completed" in html
+        assert "Start a needs assessment" not in html  # panel members do not assess
+
+    def test_caseworker_can_start_an_assessment(self, client_as, caseworker, child, framework):
+        html = client_as(caseworker).get(reverse("child-detail", args=[child.pk])).content.decode()
+        assert "Start a needs assessment" in html
+
+    def test_another_authoritys_child_is_not_found(self, client_as, caseworker, child_b):
+        response = client_as(caseworker).get(reverse("child-detail", args=[child_b.pk]))
+        assert response.status_code == 404
+        assert "Ben" not in response.content.decode()
+
+
+class TestChildCreate:
+    def test_caseworker_adds_a_child(self, client_as, caseworker, authority_a, oakfield):
+        response = client_as(caseworker).post(
+            reverse("child-create"),
+            child_data(
+                upn="b801200005001", current_setting=str(oakfield.pk), caseworker=str(caseworker.pk)
+            ),
+        )
+        child = Child.objects.get(last_name="Taylor")
+        assert response.status_code == 302 and response.url == reverse(
+            "child-detail", args=[child.pk]
+        )
+        assert child.authority == authority_a
+        assert child.upn == "B801200005001"
+        assert child.current_setting == oakfield
+        assert child.caseworker == caseworker
+        assert child.created_by == caseworker
+
+    @pytest.mark.parametrize(
+        ("overrides", "field", "message"),
+        [
+            (
+                {"upn": "A801200005001"},
+                "upn",
+                "The UPN check letter does not match the rest of the number",
+            ),
+            (
+                {"date_of_birth_year": "2999"},
+                "date_of_birth_0",
+                "Date of birth must be today or in the past",
+            ),
+            ({"date_of_birth_year": "1990"}, "date_of_birth_0", "must be 25 or younger"),
+            ({"date_of_birth_month": "13"}, "date_of_birth_0", "Date of birth must be a real date"),
+            (
+                {
+                    "sen_status": "E",
+                    "primary_need": "NSA",
+                    "plan_start_date_day": "1",
+                    "plan_start_date_month": "9",
+                    "plan_start_date_year": "2024",
+                },
+                "primary_need",
+                "NSA (no specialist assessment) can only be used for SEN support",
+            ),
+            ({"sen_status": "E"}, "plan_start_date_0", "Enter the date the EHC plan started"),
+            ({"primary_need": ""}, "primary_need", "Select the primary type of need"),
+            ({"sen_status": ""}, "sen_status_0", "Select the SEN status"),
+            ({"first_name": ""}, "first_name", "Enter the first name"),
+        ],
+    )
+    def test_bad_input_is_explained_and_nothing_saved(
+        self, client_as, caseworker, overrides, field, message
+    ):
+        response = client_as(caseworker).post(reverse("child-create"), child_data(**overrides))
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert f'<a href="#id_{field}">' in html
+        assert message in html.replace("&#x27;", "'")
+        assert 'value="Taylor"' in html or overrides.get("last_name") == ""
+        assert not Child.objects.exists()
+
+    def test_duplicate_upn_in_the_authority(self, client_as, caseworker, child):
+        response = client_as(caseworker).post(reverse("child-create"), child_data(upn=child.upn))
+        assert (
+            "Another child in Northshire County Council already has this UPN"
+            in response.content.decode()
+        )
+
+    def test_same_upn_in_another_authority_is_fine(self, client_as, caseworker_b, child):
+        response = client_as(caseworker_b).post(reverse("child-create"), child_data(upn=child.upn))
+        assert response.status_code == 302
+
+    def test_setting_of_another_authority_cannot_be_chosen(
+        self, client_as, caseworker, authority_b
+    ):
+        foreign = SettingFactory(authority=authority_b)
+        response = client_as(caseworker).post(
+            reverse("child-create"), child_data(current_setting=str(foreign.pk))
+        )
+        assert response.status_code == 400
+        assert "Select a valid choice" in response.content.decode()
+        assert not Child.objects.exists()
+
+    def test_manager_cannot_add_children(self, client_as, manager):
+        assert client_as(manager).get(reverse("child-create")).status_code == 403
+        assert client_as(manager).post(reverse("child-create"), child_data()).status_code == 403
+        assert not Child.objects.exists()
+
+
+class TestChildEdit:
+    def test_edit_saves_and_bumps_the_version(self, client_as, caseworker, child):
+        data = child_data(
+            first_name="Amelia", last_name="Jones", upn=child.upn, version=str(child.version)
+        )
+        response = client_as(caseworker).post(reverse("child-edit", args=[child.pk]), data)
+        assert response.status_code == 302
+        child.refresh_from_db()
+        assert child.first_name == "Amelia" and child.version == 2
+
+    def test_concurrent_edit_shows_both_values_and_overwrites_nothing(
+        self, client_as, caseworker, child
+    ):
+        Child.objects.filter(pk=child.pk).update(last_name="Jones-Smith", version=2)
+        data = child_data(first_name="Amy", last_name="Jonas", upn=child.upn, version="1")
+        response = client_as(caseworker).post(reverse("child-edit", args=[child.pk]), data)
+        html = response.content.decode()
+        assert response.status_code == 409
+        assert "Someone else saved changes to this record while you were editing" in html
+        assert (
+            '<th scope="row" class="govuk-table__header">Last name</th><td class="govuk-table__cell">Jones-Smith</td><td class="govuk-table__cell">Jonas</td>'
+            in html
+        )
+        assert 'value="Jonas"' in html  # the user's answer is kept
+        assert '<input type="hidden" name="version" value="2">' in html
+        child.refresh_from_db()
+        assert child.last_name == "Jones-Smith"
+
+    def test_another_authoritys_child_cannot_be_edited(self, client_as, caseworker, child_b):
+        response = client_as(caseworker).post(
+            reverse("child-edit", args=[child_b.pk]), child_data(version="1")
+        )
+        assert response.status_code == 404
+        child_b.refresh_from_db()
+        assert child_b.first_name == "Ben"
+
+    def test_panel_member_cannot_edit(self, client_as, panel_member, child):
+        assert (
+            client_as(panel_member).get(reverse("child-edit", args=[child.pk])).status_code == 403
+        )

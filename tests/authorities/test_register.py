@@ -1,0 +1,213 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import SettingFactory
+from valuing_send.authorities.models import Setting, SettingCapability
+
+pytestmark = pytest.mark.django_db
+
+DOMAINS = [
+    "speech_language",
+    "social_communication",
+    "general_learning",
+    "specific_learning",
+    "emotional_wellbeing",
+    "behaviour_regulation",
+    "hearing",
+    "vision",
+    "physical_mobility",
+    "medical_health",
+    "independence_self_care",
+    "preparing_for_adulthood",
+]
+
+
+def capability_data(version, **levels):
+    return {"version": str(version), **{code: str(levels.get(code, 1)) for code in DOMAINS}}
+
+
+def test_register_lists_settings_with_readiness_for_every_role(
+    request, client_as, oakfield, framework, authority_b
+):
+    SettingFactory(authority=authority_b, name="Elsewhere School")
+    for persona in ("caseworker", "panel_member", "manager", "admin"):
+        html = (
+            client_as(request.getfixturevalue(persona))
+            .get(reverse("setting-list"))
+            .content.decode()
+        )
+        assert "Oakfield Primary School" in html
+        assert "Elsewhere School" not in html
+        assert "50%" in html  # level 2 in all 12 domains: 24 / 48
+
+
+def test_register_search_and_type_filter(client_as, caseworker, oakfield, framework, authority_a):
+    SettingFactory(
+        authority=authority_a,
+        name="Riverside Special School",
+        setting_type="state_special",
+        phase="all_through",
+    )
+    client = client_as(caseworker)
+    html = client.get(reverse("setting-list"), {"type": "state_special"}).content.decode()
+    assert "Riverside Special School" in html and "Oakfield Primary School" not in html
+    html = client.get(reverse("setting-list"), {"q": "oak"}).content.decode()
+    assert "Oakfield Primary School" in html and "Riverside" not in html
+
+
+def test_setting_page_shows_capabilities_readiness_and_children(
+    client_as, caseworker, oakfield, child, framework
+):
+    SettingCapability.objects.filter(setting=oakfield, domain="hearing").update(level=4)
+    html = client_as(caseworker).get(reverse("setting-detail", args=[oakfield.pk])).content.decode()
+    # (11 × 2 + 4) / 48 = 26/48 = 54.2% → 54%
+    assert '<p class="govuk-body app-figure__value">54%</p>' in html
+    assert '<p class="govuk-body app-figure__value">1 of 12</p>' in html
+    assert '<p class="govuk-body app-figure__value">1</p>' in html  # Amy is placed here
+    assert "Change what it can meet" not in html  # caseworkers only look
+
+
+def test_admin_adds_a_setting_then_its_capabilities(client_as, admin, framework, authority_a):
+    client = client_as(admin)
+    response = client.post(
+        reverse("setting-create"),
+        {
+            "name": "Meadow Academy",
+            "urn": "145678",
+            "ukprn": "",
+            "phase": "secondary",
+            "setting_type": "resourced",
+            "capacity": "900",
+            "is_active": "on",
+        },
+    )
+    setting = Setting.objects.get(name="Meadow Academy")
+    assert setting.authority == authority_a
+    assert response.url == reverse("setting-capabilities", args=[setting.pk])
+    response = client.post(
+        reverse("setting-capabilities", args=[setting.pk]),
+        capability_data(setting.version, hearing=3),
+    )
+    assert response.status_code == 302
+    assert setting.capability_map()["hearing"] == 3
+    assert setting.capability_map()["vision"] == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"urn": "12345"}, "urn", "Enter the 6-digit unique reference number (URN)"),
+        ({"urn": "100001"}, "urn", "Another setting in the register already has this URN"),
+        (
+            {"ukprn": "2000000"},
+            "ukprn",
+            "Enter the 8-digit UK provider reference number, starting with 1",
+        ),
+        ({"name": ""}, "name", "Enter the setting"),
+        ({"phase": "nursery"}, "phase_0", "Select the phase"),
+        ({"capacity": "lots"}, "capacity", "Capacity must be a whole number, like 420"),
+    ],
+)
+def test_bad_setting_details_are_explained(
+    client_as, admin, oakfield, framework, data, field, message
+):
+    base = {
+        "name": "New School",
+        "urn": "",
+        "ukprn": "",
+        "phase": "primary",
+        "setting_type": "mainstream",
+        "capacity": "",
+        "is_active": "on",
+    }
+    response = client_as(admin).post(reverse("setting-create"), {**base, **data})
+    html = response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 400
+    assert f'<a href="#id_{field}">{message}' in html
+    assert not Setting.objects.filter(name="New School").exists()
+
+
+def test_capabilities_need_every_domain(client_as, admin, oakfield, framework):
+    data = capability_data(oakfield.version)
+    del data["vision"]
+    response = client_as(admin).post(reverse("setting-capabilities", args=[oakfield.pk]), data)
+    assert response.status_code == 400
+    assert (
+        '<a href="#id_vision_0">Select the highest level of vision need the setting meets</a>'
+        in response.content.decode()
+    )
+    assert oakfield.capability_map()["hearing"] == 2
+
+
+def test_concurrent_capability_edits_show_both_and_save_nothing(
+    client_as, admin, oakfield, framework
+):
+    stale_version = oakfield.version
+    SettingCapability.objects.filter(setting=oakfield, domain="hearing").update(level=4)
+    Setting.objects.filter(pk=oakfield.pk).update(version=stale_version + 1)
+    response = client_as(admin).post(
+        reverse("setting-capabilities", args=[oakfield.pk]),
+        capability_data(stale_version, hearing=1),
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else saved these levels while you were editing" in html
+    assert (
+        '<th scope="row" class="govuk-table__header">Hearing</th><td class="govuk-table__cell">Up to level 4</td><td class="govuk-table__cell">Up to level 1</td>'
+        in html
+    )
+    assert oakfield.capability_map()["hearing"] == 4
+    assert f'name="version" value="{stale_version + 1}"' in html
+
+
+def test_only_admins_maintain_the_register(client_as, caseworker, manager, oakfield, framework):
+    for user in (caseworker, manager):
+        client = client_as(user)
+        assert client.get(reverse("setting-create")).status_code == 403
+        assert (
+            client.post(
+                reverse("setting-capabilities", args=[oakfield.pk]), capability_data(1)
+            ).status_code
+            == 403
+        )
+        assert (
+            client.post(
+                reverse("setting-edit", args=[oakfield.pk]), {"name": "Renamed"}
+            ).status_code
+            == 403
+        )
+    oakfield.refresh_from_db()
+    assert oakfield.name == "Oakfield Primary School"
+
+
+def test_another_authoritys_setting_is_not_found(client_as, admin, authority_b, framework):
+    foreign = SettingFactory(authority=authority_b)
+    client = client_as(admin)
+    assert client.get(reverse("setting-detail", args=[foreign.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("setting-capabilities", args=[foreign.pk]), capability_data(1)
+        ).status_code
+        == 404
+    )
+
+
+def test_edit_conflict_keeps_the_admins_input(client_as, admin, oakfield, framework):
+    Setting.objects.filter(pk=oakfield.pk).update(name="Oakfield Primary Academy", version=9)
+    data = {
+        "name": "Oakfield School",
+        "urn": "100001",
+        "ukprn": "",
+        "phase": "primary",
+        "setting_type": "mainstream",
+        "capacity": "420",
+        "is_active": "on",
+        "version": "1",
+    }
+    response = client_as(admin).post(reverse("setting-edit", args=[oakfield.pk]), data)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "The setting is now called Oakfield Primary Academy" in html
+    assert 'value="Oakfield School"' in html
+    oakfield.refresh_from_db()
+    assert oakfield.name == "Oakfield Primary Academy"

@@ -1,0 +1,162 @@
+"""The settings register: every role can look; authority admins maintain it."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from assessments.rules import codes as rule_codes
+from assessments.services import current_framework
+from valuing_send.core.locking import ConflictError
+
+from . import register
+from .tenancy import get_or_404, requires
+
+PAGE_SIZE = 50
+
+
+def _domains():
+    return current_framework().definition.domains
+
+
+@require_GET
+@requires("setting.view")
+def setting_list(request):
+    settings = request.authority.settings_register.prefetch_related("capabilities").annotate(
+        placed=Count("children", distinct=True)
+    )
+    chosen_type = request.GET.get("type", "")
+    if chosen_type in rule_codes.SETTING_TYPE_CODES:
+        settings = settings.filter(setting_type=chosen_type)
+    search = " ".join(request.GET.get("q", "").split())[:100]
+    if search:
+        settings = settings.filter(Q(name__icontains=search) | Q(urn=search) | Q(ukprn=search))
+    page = Paginator(settings.order_by("name"), PAGE_SIZE).get_page(request.GET.get("page"))
+    domain_codes = [domain.code for domain in _domains()]
+    rows = [(setting, register.readiness_of(setting, domain_codes)) for setting in page.object_list]
+    return render(
+        request,
+        "authorities/setting_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "types": rule_codes.SETTING_TYPES,
+            "chosen_type": chosen_type,
+            "search": search,
+        },
+    )
+
+
+def _setting(request, pk):
+    return get_or_404(request.authority.settings_register.prefetch_related("capabilities"), pk=pk)
+
+
+@require_GET
+@requires("setting.view")
+def setting_detail(request, pk):
+    setting = _setting(request, pk)
+    domains = _domains()
+    capabilities = setting.capability_map()
+    rows = [{"domain": domain, "level": capabilities.get(domain.code)} for domain in domains]
+    return render(
+        request,
+        "authorities/setting_detail.html",
+        {
+            "setting": setting,
+            "rows": rows,
+            "readiness": register.readiness_of(setting, [d.code for d in domains]),
+            "strong_domains": sum(1 for row in rows if (row["level"] or 0) >= 3),
+            "placed": setting.children.count(),
+            "missing": sum(1 for row in rows if row["level"] is None),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires("setting.manage")
+def setting_create(request):
+    form = register.SettingForm(request.POST or None, authority=request.authority)
+    if request.method == "POST" and form.is_valid():
+        setting = register.setting_create(request.authority, form.cleaned_data, by=request.user)
+        messages.success(
+            request, f"{setting.name} has been added. Now record what it can meet in each domain"
+        )
+        return redirect("setting-capabilities", pk=setting.pk)
+    return render(
+        request,
+        "authorities/setting_form.html",
+        {"form": form, "setting": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires("setting.manage")
+def setting_edit(request, pk):
+    setting = _setting(request, pk)
+    form = register.SettingForm(request.POST or None, authority=request.authority, instance=setting)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        version = request.POST.get("version", "")
+        try:
+            register.setting_update(
+                setting,
+                form.cleaned_data,
+                expected_version=int(version) if version.isdigit() else -1,
+                by=request.user,
+            )
+        except ConflictError as error:
+            conflict = True
+            setting = error.current
+        else:
+            messages.success(request, f"{setting.name} has been saved")
+            return redirect("setting-detail", pk=setting.pk)
+    return render(
+        request,
+        "authorities/setting_form.html",
+        {"form": form, "setting": setting, "conflict": conflict},
+        status=409 if conflict else 400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires("setting.manage")
+def setting_capabilities(request, pk):
+    setting = _setting(request, pk)
+    domains = _domains()
+    initial = {"version": setting.version, **setting.capability_map()}
+    form = register.CapabilityForm(request.POST or None, domains=domains, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            register.setting_set_capabilities(
+                setting,
+                form.levels(),
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except ConflictError as error:
+            current = _setting(request, error.current.pk)
+            theirs = current.capability_map()
+            conflict = [
+                {"name": d.name, "theirs": theirs.get(d.code), "yours": form.cleaned_data[d.code]}
+                for d in domains
+                if theirs.get(d.code) != form.cleaned_data[d.code]
+            ]
+            if not conflict:  # they saved exactly what this admin chose: nothing to resolve
+                messages.success(request, f"What {setting.name} can meet has been saved")
+                return redirect("setting-detail", pk=setting.pk)
+            data = request.POST.copy()
+            data["version"] = str(current.version)
+            form = register.CapabilityForm(data, domains=domains)
+            form.is_valid()
+        else:
+            messages.success(request, f"What {setting.name} can meet has been saved")
+            return redirect("setting-detail", pk=setting.pk)
+    return render(
+        request,
+        "authorities/setting_capabilities.html",
+        {"form": form, "setting": setting, "conflict": conflict},
+        status=409 if conflict is not None else 400 if form.errors else 200,
+    )
