@@ -332,3 +332,142 @@ class ChildFilterForm(forms.Form):
                 name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors
             }
         return self.cleaned_data
+
+
+class OverrideForm(forms.Form):
+    """A person's decision that differs from the recommendation. The reason is required."""
+
+    tier = forms.ChoiceField(
+        label="What support tier was decided?",
+        choices=rule_codes.TIERS,
+        widget=GovukRadios(),
+        error_messages={
+            "required": "Select the support tier that was decided",
+            "invalid_choice": "Select a support tier from the list",
+        },
+    )
+    band = forms.IntegerField(
+        label="Funding band decided (optional)",
+        required=False,
+        min_value=1,
+        max_value=20,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
+        error_messages={
+            "invalid": "The funding band must be a whole number, like 3",
+            "min_value": "The funding band must be 1 or more",
+            "max_value": "The funding band must be 20 or less",
+        },
+    )
+    provision = forms.CharField(
+        label="Provision agreed (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What will be provided, if it differs from the recommended provision.",
+        error_messages={"max_length": "Provision must be 5,000 characters or fewer"},
+    )
+    reason = forms.CharField(
+        label="Why does the decision differ from the recommendation?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="This is kept with the recommendation and shown to anyone who reads it.",
+        error_messages={
+            "required": "Enter the reason for the decision",
+            "max_length": "The reason must be 5,000 characters or fewer",
+        },
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 10:
+            raise forms.ValidationError("Explain the reason in a sentence or more")
+        return reason
+
+
+class RuleSetYamlForm(forms.Form):
+    """The whole rule set as YAML: typed in, or uploaded as a file (which then wins)."""
+
+    row_version = forms.IntegerField(widget=forms.HiddenInput)
+    yaml_text = forms.CharField(
+        label="Rules (YAML)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 30, "class": "app-code", "spellcheck": "false"}),
+        help_text="The format is described in seeds/rules/README.md. Checked in full before anything is saved.",
+    )
+    upload = forms.FileField(
+        label="Or upload a YAML file (optional)",
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"class": "govuk-file-upload", "accept": ".yaml,.yml,text/yaml"}
+        ),
+    )
+
+    MAX_BYTES = 256 * 1024
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("upload")
+        if upload:
+            if upload.size > self.MAX_BYTES:
+                self.add_error("upload", "The file must be smaller than 256 KB")
+                return data
+            try:
+                data["yaml_text"] = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                self.add_error("upload", "The file must be UTF-8 text (a YAML file)")
+                return data
+        if not (data.get("yaml_text") or "").strip():
+            self.add_error("yaml_text", "Enter the rules, or upload a YAML file")
+        return data
+
+
+class RuleSetNumbersForm(forms.Form):
+    """Points per level and, per band, the minimum points and the mainstream top-up."""
+
+    row_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, bands, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.band_numbers = [band["number"] for band in bands]
+        whole = {
+            "invalid": "Enter a whole number",
+            "min_value": "Enter 0 or more",
+            "required": "Enter a number",
+        }
+        for level in range(5):
+            self.fields[f"points_{level}"] = forms.IntegerField(
+                label=f"Points for level {level}",
+                min_value=0,
+                max_value=1000,
+                widget=forms.TextInput(
+                    attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}
+                ),
+                error_messages={**whole, "max_value": "Enter 1,000 or less"},
+            )
+        for number in self.band_numbers:
+            self.fields[f"band_{number}_min"] = forms.IntegerField(
+                label=f"Band {number}: from how many points",
+                min_value=0,
+                widget=forms.TextInput(
+                    attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}
+                ),
+                error_messages=whole,
+            )
+            self.fields[f"band_{number}_top_up"] = forms.IntegerField(
+                label=f"Band {number}: mainstream top-up a year (£)",
+                min_value=0,
+                max_value=500_000,
+                widget=forms.TextInput(
+                    attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}
+                ),
+                error_messages={**whole, "max_value": "Enter £500,000 or less"},
+            )
+
+    def points(self):
+        return [self.cleaned_data[f"points_{level}"] for level in range(5)]
+
+    def band_minimums(self):
+        return [self.cleaned_data[f"band_{number}_min"] for number in self.band_numbers]
+
+    def mainstream_top_ups(self):
+        return [self.cleaned_data[f"band_{number}_top_up"] for number in self.band_numbers]

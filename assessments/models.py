@@ -285,3 +285,220 @@ class AssessmentStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status or 'new'} → {self.to_status} by {self.by} at {self.at}"
+
+
+class RuleSetStatus(models.TextChoices):
+    SHIPPED = "shipped", "Shipped with the service"
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    RETIRED = "retired", "Retired"
+
+
+class RuleSetVersion(models.Model):
+    """A version of a rule set (``assessments/rules``): YAML validated by the rules module.
+
+    Shipped versions (no authority) come from ``seeds/rules`` and never change. An authority's
+    admins copy one into a draft, edit and preview it, replay the caseload under it and
+    activate it; the active version is what recommendations are worked out with. A version
+    that has been used for a stored recommendation never changes again."""
+
+    authority = models.ForeignKey(
+        Authority, on_delete=models.CASCADE, null=True, blank=True, related_name="rule_sets"
+    )
+    ruleset_id = models.CharField("Rule set id", max_length=60)
+    version = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    effective_from = models.DateField()
+    yaml_text = models.TextField()
+    checksum = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=RuleSetStatus.choices)
+    based_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    activated_at = models.DateTimeField(null=True, blank=True)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    row_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "ruleset_id", "version"],
+                name="unique_rule_set_version_per_authority",
+            ),
+            models.UniqueConstraint(
+                fields=["ruleset_id", "version"],
+                condition=Q(authority__isnull=True),
+                name="unique_shipped_rule_set_version",
+            ),
+            models.UniqueConstraint(
+                fields=["authority"],
+                condition=Q(status="active"),
+                name="one_active_rule_set_per_authority",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.version}"
+
+    @property
+    def ruleset(self):
+        """The parsed, validated rule set (cached per process by checksum)."""
+        from assessments.rulesets import parsed
+
+        return parsed(self)
+
+    @property
+    def is_shipped(self) -> bool:
+        return self.authority_id is None
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(superseded_at__isnull=True)
+
+
+class Recommendation(models.Model):
+    """What the rules recommended for one assessment under one rule set version, with the
+    full result (including the plain-English trace) kept as it was worked out. People's
+    decisions are recorded beside it as overrides; this row is never edited."""
+
+    authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, related_name="recommendations"
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    rule_set = models.ForeignKey(
+        RuleSetVersion, on_delete=models.PROTECT, related_name="recommendations"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    tier = models.CharField(max_length=20, choices=rule_codes.TIERS)
+    band = models.PositiveSmallIntegerField(null=True, blank=True)
+    total_points = models.PositiveIntegerField()
+    top_up = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Annual £ at the current setting type."
+    )
+    mainstream_capable = models.BooleanField()
+    classification = models.CharField(max_length=30, choices=rule_codes.CLASSIFICATIONS)
+    result = models.JSONField()
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "rule_set"], name="one_recommendation_per_rule_set"
+            ),
+        ]
+        indexes = [models.Index(fields=["authority", "classification"])]
+
+    def __str__(self):
+        return f"{self.get_tier_display()} for assessment {self.assessment_id}"
+
+
+class Override(models.Model):
+    """A person's decision that differs from the recommendation, with the reason. Kept beside
+    the recommendation (never replacing it) so anyone can see both and why."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="overrides")
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="overrides"
+    )
+    tier = models.CharField(max_length=20, choices=rule_codes.TIERS)
+    band = models.PositiveSmallIntegerField(null=True, blank=True)
+    provision = models.TextField("Provision agreed", blank=True)
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"Override to {self.get_tier_display()} by {self.by}"
+
+
+class ReplayStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Running"
+    DONE = "done", "Finished"
+    FAILED = "failed", "Failed"
+
+
+class ReplayRun(models.Model):
+    """The authority's current caseload worked out under a draft rule set and compared with
+    the active one. Results are stored so they can be read, drilled into and exported later."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="replays")
+    draft = models.ForeignKey(RuleSetVersion, on_delete=models.PROTECT, related_name="replays")
+    baseline = models.ForeignKey(RuleSetVersion, on_delete=models.PROTECT, related_name="+")
+    draft_checksum = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=10, choices=ReplayStatus.choices, default=ReplayStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"Replay {self.pk} of {self.draft}"
+
+    @property
+    def percent(self) -> int:
+        return (
+            100
+            if self.status == ReplayStatus.DONE
+            else (100 * self.processed // self.total if self.total else 0)
+        )
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ReplayStatus.DONE, ReplayStatus.FAILED}
+
+
+class ReplayChange(models.Model):
+    """A child whose recommendation differs between the active and the draft rule set."""
+
+    run = models.ForeignKey(ReplayRun, on_delete=models.CASCADE, related_name="changes")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    tier_before = models.CharField(max_length=20, choices=rule_codes.TIERS)
+    tier_after = models.CharField(max_length=20, choices=rule_codes.TIERS)
+    band_before = models.PositiveSmallIntegerField(null=True)
+    band_after = models.PositiveSmallIntegerField(null=True)
+    top_up_before = models.IntegerField(null=True)
+    top_up_after = models.IntegerField(null=True)
+    mainstream_before = models.BooleanField()
+    mainstream_after = models.BooleanField()
+    classification_before = models.CharField(max_length=30, choices=rule_codes.CLASSIFICATIONS)
+    classification_after = models.CharField(max_length=30, choices=rule_codes.CLASSIFICATIONS)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["run", "tier_before", "tier_after"])]
+
+    def __str__(self):
+        return f"{self.tier_before} → {self.tier_after} for child {self.child_id}"
+
+    @property
+    def top_up_change(self) -> int:
+        return (self.top_up_after or 0) - (self.top_up_before or 0)

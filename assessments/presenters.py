@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from assessments.rules import readiness_for_needs
 
+from . import rulesets
 from .codes import EVIDENCE_SOURCES
+from .models import AssessmentStatus
 from .rules.codes import CAPACITY_LEVELS
 
 SOURCE_LABELS = dict(EVIDENCE_SOURCES)
@@ -194,3 +196,34 @@ def radar_chart(rows: list[ProfileRow], *, child_name: str, setting_name: str | 
         title=f"Needs profile of {child_name}",
         description=description,
     )
+
+
+def recommendation_context(request, assessment):
+    """The stored (or, for a draft, provisional) recommendation and what surrounds it."""
+    active = rulesets.active_rule_set(request.authority)
+    stored = (
+        assessment.recommendations.current()
+        .select_related("rule_set")
+        .prefetch_related("overrides__by")
+        .first()
+        if assessment.status != AssessmentStatus.DRAFT
+        else None
+    )
+    if stored is not None:
+        return {
+            "recommendation": stored,
+            "result": stored.result,
+            "overrides": list(stored.overrides.all()),
+            "active_rule_set": active,
+            "stale_rule_set": stored.rule_set_id != active.pk,
+            "provisional": False,
+        }
+    if assessment.status == AssessmentStatus.DRAFT:
+        result = rulesets.as_stored(rulesets.recommend(assessment, active), active)
+        return {
+            "result": result,
+            "active_rule_set": active,
+            "provisional": True,
+            "recommendation": None,
+        }
+    return {"result": None, "active_rule_set": active, "recommendation": None}

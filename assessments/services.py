@@ -327,7 +327,8 @@ def profile_vectors(definition, ratings) -> tuple[str, str, str]:
 
 @transaction.atomic
 def assessment_complete(assessment: Assessment, *, expected_version: int, by) -> Assessment:
-    """Complete the profile: it becomes read-only and replaces the child's previous one."""
+    """Complete the profile: it becomes read-only, replaces the child's previous one, and the
+    recommendation under the authority's active rule set is worked out and kept."""
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     _require_draft(locked)
     if locked.version != expected_version:
@@ -363,4 +364,25 @@ def assessment_complete(assessment: Assessment, *, expected_version: int, by) ->
     )
     _record_status(locked, AssessmentStatus.DRAFT, AssessmentStatus.COMPLETE, by)
     assessment.refresh_from_db()
+    from .rulesets import recommendation_store
+
+    recommendation_store(assessment)
     return assessment
+
+
+@transaction.atomic
+def override_record(
+    recommendation, *, tier: str, band: int | None, provision: str, reason: str, by
+):
+    """Record a decision beside the recommendation; the recommendation itself never changes."""
+    from .models import Override
+
+    return Override.objects.create(
+        authority_id=recommendation.authority_id,
+        recommendation=recommendation,
+        tier=tier,
+        band=band,
+        provision=provision.strip(),
+        reason=reason.strip(),
+        by=by,
+    )

@@ -85,10 +85,13 @@ def tasks_run_in_process(request):
 
 @pytest.fixture
 def framework(db):
-    """The shipped needs framework, loaded as ``manage.py load_seeds`` does."""
+    """The shipped needs framework (and the shipped rule sets recommendations need), loaded
+    as ``manage.py load_seeds`` does."""
     from assessments.framework import shipped_framework_paths
+    from assessments.rulesets import shipped_load
     from assessments.services import framework_load
 
+    shipped_load()
     return framework_load(shipped_framework_paths()[0])[0]
 
 
@@ -97,7 +100,7 @@ def oakfield(authority_a):
     """A mainstream primary in authority A that meets every domain up to level 2."""
     from tests.factories import SettingFactory
 
-    return SettingFactory(authority=authority_a, name="Oakfield Primary School", urn="100001")
+    return SettingFactory(authority=authority_a, name="Oakfield Primary School", urn="900001")
 
 
 @pytest.fixture
@@ -119,3 +122,11 @@ def child_b(authority_b):
     from tests.factories import ChildFactory
 
     return ChildFactory(authority=authority_b, first_name="Ben", last_name="Other")
+
+
+@pytest.fixture
+def rule_sets(framework):
+    """The shipped rule set versions by id."""
+    from assessments.models import RuleSetVersion
+
+    return {v.ruleset_id: v for v in RuleSetVersion.objects.filter(authority__isnull=True)}

@@ -82,3 +82,26 @@ class ChildFactory(factory.django.DjangoModelFactory):
     primary_need = "SLCN"
     gender = "F"
     ethnicity = "WBRI"
+
+
+def complete_assessment(child, by, levels=None, *, default=1, request="none", ability=2, family=3):
+    """A completed needs assessment for ``child`` through the real services (so the stored
+    vectors and recommendation are exactly what the app makes). ``levels`` overrides some
+    domains; the others get ``default``."""
+    from assessments import services
+    from assessments.models import DomainRating
+
+    assessment, _ = services.assessment_start(child, by=by)
+    assessment.request = request
+    assessment.save(update_fields=["request"])
+    for rating in assessment.ratings.all():
+        level = (levels or {}).get(rating.domain, default)
+        DomainRating.objects.filter(pk=rating.pk).update(
+            level=level,
+            evidence="Seen in class; specialist report" if level >= 2 else "",
+            source="school" if level >= 2 else "",
+            setting_ability=ability if level >= 1 else None,
+            family_capacity=family if level >= 1 else None,
+        )
+    assessment.refresh_from_db()
+    return services.assessment_complete(assessment, expected_version=assessment.version, by=by)

@@ -100,7 +100,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "valuing_send.core.context_processors.service",
             ],
-            "builtins": ["valuing_send.core.templatetags.govuk"],
+            "builtins": [
+                "valuing_send.core.templatetags.govuk",
+                "assessments.templatetags.assessment_tags",
+                "django.contrib.humanize.templatetags.humanize",
+            ],
         },
     }
 ]
@@ -239,5 +243,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # kombu notes that the in-process broker has no host name on every task: not news.
+        "kombu.connection": {"level": "ERROR"},
+    },
 }

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from valuing_send.authorities.tenancy import get_or_404, requires
 from valuing_send.core.locking import ConflictError
 
-from .. import queries, services
+from .. import presenters, queries, services
 from ..forms import ChildFilterForm, ChildForm
 from ..models import AssessmentStatus
 from .profile import profile_context
@@ -63,6 +63,7 @@ def child_detail(request, pk):
     context = {"child": child, "assessments": assessments, "latest": latest, "draft": draft}
     if latest is not None:
         context.update(profile_context(request, latest, assessments))
+        context.update(presenters.recommendation_context(request, latest))
     return render(request, "assessments/child_detail.html", context)
 
 

@@ -418,5 +418,6 @@ def assessment_summary(request, pk):
     )
     context = {"assessment": assessment, "child": assessment.child, "history": history}
     context.update(profile_context(request, assessment, history))
+    context.update(presenters.recommendation_context(request, assessment))
     context["status_changes"] = list(assessment.status_changes.select_related("by"))
     return render(request, "assessments/assessment_summary.html", context)

@@ -97,7 +97,7 @@ def test_admin_adds_a_setting_then_its_capabilities(client_as, admin, framework,
     ("data", "field", "message"),
     [
         ({"urn": "12345"}, "urn", "Enter the 6-digit unique reference number (URN)"),
-        ({"urn": "100001"}, "urn", "Another setting in the register already has this URN"),
+        ({"urn": "900001"}, "urn", "Another setting in the register already has this URN"),
         (
             {"ukprn": "2000000"},
             "ukprn",
@@ -196,7 +196,7 @@ def test_edit_conflict_keeps_the_admins_input(client_as, admin, oakfield, framew
     Setting.objects.filter(pk=oakfield.pk).update(name="Oakfield Primary Academy", version=9)
     data = {
         "name": "Oakfield School",
-        "urn": "100001",
+        "urn": "900001",
         "ukprn": "",
         "phase": "primary",
         "setting_type": "mainstream",

@@ -95,3 +95,31 @@ def test_system_status_sees_the_worker(client, admin, celery_worker):
     assert "PostgreSQL answered" in html
     assert "1 worker answered" in html
     assert "Not working" not in html
+
+
+def test_a_caseload_replay_runs_in_the_worker_and_reports_progress(
+    client, manager, admin, caseworker, child, framework, authority_a, celery_worker
+):
+    from assessments import rulesets
+    from assessments.models import ReplayRun, RuleSetVersion
+    from tests.factories import complete_assessment
+
+    complete_assessment(child, caseworker, {"speech_language": 3})
+    draft = rulesets.ruleset_copy(
+        RuleSetVersion.objects.get(authority__isnull=True, ruleset_id="eleven-domain-tariffs"),
+        authority_a,
+        by=admin,
+    )
+    client.force_login(manager)
+    response = client.post(reverse("replay-start", args=[draft.pk]))
+    run = ReplayRun.objects.get()
+    assert response.url == reverse("replay-detail", args=[run.pk])
+    deadline = time.monotonic() + 30
+    while not run.is_finished and time.monotonic() < deadline:
+        time.sleep(0.2)
+        run.refresh_from_db()
+    assert run.status == "done", run.error
+    assert run.summary["children"] == 1 and run.processed == 1
+    assert (
+        "Children by tier" in client.get(reverse("replay-detail", args=[run.pk])).content.decode()
+    )

@@ -10,6 +10,7 @@ NAVIGATION = [
     ("Children", "child-list", "child.view"),
     ("Settings register", "setting-list", "setting.view"),
     ("Needs framework", "framework", "framework.view"),
+    ("Rule sets", "ruleset-list", "ruleset.view"),
     ("Users", "users", "user.manage"),
     ("System status", "system-status", "system.status"),
 ]

@@ -67,3 +67,11 @@ def govuk_datetime(value) -> str:
         return ""
     value = _local(value)
     return f"{value.day} {value:%B %Y} at {govuk_time(value)}"
+
+
+@register.filter
+def pounds(value) -> str:
+    """£12,500 (whole pounds), or an en dash when there is no figure."""
+    if value is None or value == "":
+        return "–"
+    return f"£{int(value):,}"

@@ -1,0 +1,270 @@
+"""Replaying the authority's current caseload under a draft rule set, compared with the active
+one: who moves between tiers and bands, what it costs, how many needs mainstream can meet.
+
+The caseload is every child's latest complete needs profile, read in bulk as the compact
+vectors stored at completion, and evaluated with the rules module's batch path."""
+
+import time
+from collections import Counter, defaultdict
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from valuing_send.celery import enqueue_on_commit
+
+from .models import (
+    Assessment,
+    AssessmentStatus,
+    NeedsFramework,
+    ReplayChange,
+    ReplayRun,
+    ReplayStatus,
+    RuleSetVersion,
+)
+from .rules import Caseload, evaluate_caseload
+from .rules.codes import CLASSIFICATION_CODES, TIER_CODES
+from .rulesets import active_rule_set, register_for
+
+CHUNK = 20_000
+NO_TOP_UP = -1
+
+
+def _age(born, today) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def caseload_for(
+    authority, *, on=None
+) -> list[tuple[tuple[str, ...], Caseload, list[tuple[int, int]]]]:
+    """The current caseload, one Caseload per framework version in use, with (assessment id,
+    child id) per row. Two queries plus one per framework version."""
+    today = on or timezone.localdate()
+    rows = (
+        Assessment.objects.filter(authority=authority, status=AssessmentStatus.COMPLETE)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "child_id",
+            "framework_id",
+            "need_vector",
+            "ability_vector",
+            "family_vector",
+            "request",
+            "setting_id",
+            "setting__setting_type",
+            "child__date_of_birth",
+            "child__sen_status",
+            "child__held_band",
+        )
+    )
+    previous = dict(
+        Assessment.objects.filter(authority=authority, status=AssessmentStatus.SUPERSEDED)
+        .order_by("child_id", "completed_at")
+        .values_list("child_id", "need_vector")
+    )
+    by_framework = defaultdict(list)
+    for row in rows:
+        by_framework[row[2]].append(row)
+    caseloads = []
+    for framework_id, group in by_framework.items():
+        codes = NeedsFramework.objects.get(pk=framework_id).definition.domain_codes
+        width = len(codes)
+        caseload = Caseload.from_vectors(
+            codes,
+            [row[3] for row in group],
+            ages=[_age(row[9], today) for row in group],
+            sen_statuses=[row[10] for row in group],
+            ability_vectors=[row[4] or None for row in group],
+            family_vectors=[row[5] or None for row in group],
+            previous_need_vectors=[
+                vector if (vector := previous.get(row[1])) and len(vector) == width else None
+                for row in group
+            ],
+            current_setting_ids=[row[7] for row in group],
+            current_setting_types=[row[8] for row in group],
+            held_bands=[row[11] for row in group],
+            requests=[row[6] for row in group],
+            refs=[(row[0], row[1]) for row in group],
+        )
+        caseloads.append((codes, caseload, [(row[0], row[1]) for row in group]))
+    return caseloads
+
+
+@transaction.atomic
+def replay_start(authority, draft: RuleSetVersion, *, by) -> ReplayRun:
+    """Queue a replay of the caseload under ``draft`` against the active rule set."""
+    baseline = active_rule_set(authority)
+    draft.ruleset  # noqa: B018 - a rule set that does not validate is never replayed
+    run = ReplayRun.objects.create(
+        authority=authority,
+        draft=draft,
+        baseline=baseline,
+        draft_checksum=draft.checksum,
+        requested_by=by,
+    )
+    from .tasks import replay_caseload
+
+    enqueue_on_commit(replay_caseload, run.pk)
+    return run
+
+
+def _slice(result, start, stop) -> dict:
+    return {
+        "tier": result.tier_rank[start:stop],
+        "band": result.band[start:stop],
+        "top_up": result.top_up_at_current_setting[start:stop],
+        "mainstream": result.mainstream_capable[start:stop],
+        "classification": result.classification[start:stop],
+    }
+
+
+def replay_execute(run_id: int) -> ReplayRun:
+    """Do the replay (the Celery task calls this). Idempotent: a finished run is left alone."""
+    run = ReplayRun.objects.select_related("authority", "draft", "baseline").get(pk=run_id)
+    if run.is_finished:
+        return run
+    started = time.perf_counter()
+    ReplayChange.objects.filter(run=run).delete()
+    ReplayRun.objects.filter(pk=run.pk).update(
+        status=ReplayStatus.RUNNING, started_at=timezone.now(), processed=0
+    )
+    authority = run.authority
+    before_rules, after_rules = run.baseline.ruleset, run.draft.ruleset
+    before_register = register_for(authority, before_rules)
+    after_register = register_for(authority, after_rules)
+    caseloads = caseload_for(authority)
+    read_ms = (time.perf_counter() - started) * 1000
+    total = sum(len(caseload) for _, caseload, _ in caseloads)
+    ReplayRun.objects.filter(pk=run.pk).update(total=total)
+
+    before_parts, after_parts, refs = [], [], []
+    processed = 0
+    evaluate_started = time.perf_counter()
+    for _, caseload, ids in caseloads:
+        before = evaluate_caseload(caseload, before_rules, before_register)
+        after = evaluate_caseload(caseload, after_rules, after_register)
+        for start in range(0, len(caseload), CHUNK):
+            stop = min(start + CHUNK, len(caseload))
+            before_parts.append(_slice(before, start, stop))
+            after_parts.append(_slice(after, start, stop))
+            refs.extend(ids[start:stop])
+            processed += stop - start
+            ReplayRun.objects.filter(pk=run.pk).update(processed=processed)
+    evaluate_ms = (time.perf_counter() - evaluate_started) * 1000
+
+    def joined(parts, key):
+        return (
+            np.concatenate([part[key] for part in parts]) if parts else np.array([], dtype=np.int64)
+        )
+
+    before = {
+        key: joined(before_parts, key)
+        for key in ("tier", "band", "top_up", "mainstream", "classification")
+    }
+    after = {
+        key: joined(after_parts, key)
+        for key in ("tier", "band", "top_up", "mainstream", "classification")
+    }
+    write_started = time.perf_counter()
+    changed = (
+        (before["tier"] != after["tier"])
+        | (before["band"] != after["band"])
+        | (before["top_up"] != after["top_up"])
+        | (before["mainstream"] != after["mainstream"])
+        | (before["classification"] != after["classification"])
+    )
+    changes = [
+        ReplayChange(
+            run=run,
+            assessment_id=refs[i][0],
+            child_id=refs[i][1],
+            tier_before=TIER_CODES[before["tier"][i]],
+            tier_after=TIER_CODES[after["tier"][i]],
+            band_before=int(before["band"][i]) or None,
+            band_after=int(after["band"][i]) or None,
+            top_up_before=None if before["top_up"][i] == NO_TOP_UP else int(before["top_up"][i]),
+            top_up_after=None if after["top_up"][i] == NO_TOP_UP else int(after["top_up"][i]),
+            mainstream_before=bool(before["mainstream"][i]),
+            mainstream_after=bool(after["mainstream"][i]),
+            classification_before=CLASSIFICATION_CODES[before["classification"][i]],
+            classification_after=CLASSIFICATION_CODES[after["classification"][i]],
+        )
+        for i in np.flatnonzero(changed)
+    ]
+    summary = summarise(before, after, total)
+    with transaction.atomic():
+        ReplayChange.objects.bulk_create(changes, batch_size=5000)
+        write_ms = (time.perf_counter() - write_started) * 1000
+        summary["timings_ms"] = {
+            "read": round(read_ms, 1),
+            "evaluate": round(evaluate_ms, 1),
+            "write": round(write_ms, 1),
+            "total": round((time.perf_counter() - started) * 1000, 1),
+        }
+        ReplayRun.objects.filter(pk=run.pk).update(
+            status=ReplayStatus.DONE, processed=total, summary=summary, finished_at=timezone.now()
+        )
+    run.refresh_from_db()
+    return run
+
+
+def replay_fail(run_id: int, error: Exception) -> None:
+    ReplayRun.objects.filter(pk=run_id).update(
+        status=ReplayStatus.FAILED,
+        error=f"{error.__class__.__name__}: {error}"[:2000],
+        finished_at=timezone.now(),
+    )
+
+
+def summarise(before: dict, after: dict, total: int) -> dict:
+    """The headline comparison, kept with the run (numbers only, no names)."""
+
+    def counts(values, labels):
+        counter = Counter(int(v) for v in values)
+        return {labels[i]: counter.get(i, 0) for i in range(len(labels))}
+
+    def bands(values):
+        counter = Counter(int(v) for v in values)
+        return {str(band): count for band, count in sorted(counter.items())}
+
+    def spend(top_up, band):
+        paid = top_up != NO_TOP_UP
+        per_band = defaultdict(int)
+        for b, amount in zip(band[paid].tolist(), top_up[paid].tolist(), strict=True):
+            per_band[str(b)] += amount
+        return int(top_up[paid].sum()), dict(
+            sorted(per_band.items(), key=lambda item: int(item[0]))
+        )
+
+    moves = defaultdict(Counter)
+    for b, a in zip(before["tier"].tolist(), after["tier"].tolist(), strict=True):
+        moves[TIER_CODES[b]][TIER_CODES[a]] += 1
+    cost_before, per_band_before = spend(before["top_up"], before["band"])
+    cost_after, per_band_after = spend(after["top_up"], after["band"])
+    changed = int(
+        (
+            (before["tier"] != after["tier"])
+            | (before["band"] != after["band"])
+            | (before["top_up"] != after["top_up"])
+            | (before["mainstream"] != after["mainstream"])
+            | (before["classification"] != after["classification"])
+        ).sum()
+    )
+    return {
+        "children": total,
+        "changed": changed,
+        "tiers_before": counts(before["tier"], TIER_CODES),
+        "tiers_after": counts(after["tier"], TIER_CODES),
+        "tier_moves": {tier: dict(targets) for tier, targets in moves.items()},
+        "bands_before": bands(before["band"]),
+        "bands_after": bands(after["band"]),
+        "top_up_before": cost_before,
+        "top_up_after": cost_after,
+        "top_up_by_band_before": per_band_before,
+        "top_up_by_band_after": per_band_after,
+        "mainstream_before": int(before["mainstream"].sum()),
+        "mainstream_after": int(after["mainstream"].sum()),
+        "classifications_before": counts(before["classification"], CLASSIFICATION_CODES),
+        "classifications_after": counts(after["classification"], CLASSIFICATION_CODES),
+    }

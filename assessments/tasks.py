@@ -1,0 +1,20 @@
+import logging
+
+from celery import shared_task
+
+from . import replays
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def replay_caseload(run_id: int) -> None:
+    """Replay an authority's caseload under a draft rule set (see ``assessments/replays.py``).
+
+    Takes the run's id only. A replay is deterministic, so a failure is recorded on the run
+    for its page to show rather than retried."""
+    try:
+        replays.replay_execute(run_id)
+    except Exception as error:
+        logger.exception("Replay %s failed", run_id)
+        replays.replay_fail(run_id, error)

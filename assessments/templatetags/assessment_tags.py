@@ -1,0 +1,55 @@
+"""Display helpers for needs profiles and recommendations (loaded into every template)."""
+
+from django import template
+
+from assessments.rules.codes import CLASSIFICATION_LABELS, SETTING_TYPE_LABELS, TIERS
+
+register = template.Library()
+
+TIER_LABELS = dict(TIERS)
+
+# How a need level reads for a parent or carer: no codes, no jargon.
+PLAIN_LEVELS = {
+    0: "No extra help needed",
+    1: "The help every school gives meets this need",
+    2: "Needs some extra, planned help",
+    3: "Significant needs, with specialist advice and support",
+    4: "Severe and complex needs, with a high level of specialist help",
+}
+
+
+@register.filter
+def domain_name(code, rows) -> str:
+    """The domain's name from the page's profile rows (falls back to the code)."""
+    for row in rows or ():
+        if row.code == code:
+            return row.name
+    return str(code).replace("_", " ").capitalize()
+
+
+@register.filter
+def setting_type_label(code) -> str:
+    return SETTING_TYPE_LABELS.get(code, code or "")
+
+
+@register.filter
+def tier_label(code) -> str:
+    return TIER_LABELS.get(code, code or "")
+
+
+@register.filter
+def plain_level(level) -> str:
+    return PLAIN_LEVELS.get(level, "")
+
+
+@register.filter
+def classification_label(code) -> str:
+    return CLASSIFICATION_LABELS.get(code, code or "")
+
+
+@register.filter
+def number(value) -> str:
+    """1.5 → "1.5", 0.25 → "0.25", 2.0 → "2"."""
+    if value is None:
+        return ""
+    return f"{float(value):g}"

@@ -1,0 +1,180 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from assessments import rulesets
+from assessments.models import Override, Recommendation, RuleSetStatus
+from tests.factories import complete_assessment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def completed(child, caseworker, framework):
+    # Speech and language at 3, the rest at 1 (the child is under 14: 11 domains).
+    return complete_assessment(child, caseworker, {"speech_language": 3})
+
+
+def test_completing_stores_the_recommendation_with_its_trace(completed, rule_sets):
+    recommendation = completed.recommendations.get()
+    assert recommendation.rule_set == rule_sets["valuing-send-default"]
+    # default rule set: level 3 = 6 points, ten domains at level 1 = 10 → 16 points; band 3 starts at 15
+    assert recommendation.total_points == 16
+    assert recommendation.band == 3
+    assert recommendation.tier == "targeted_plus"  # a domain at level 3
+    assert recommendation.top_up == 5500  # band 3 at a mainstream school
+    assert recommendation.mainstream_capable  # Oakfield meets level 2, +1 with top-up reaches 3
+    assert (
+        recommendation.classification == "under_supported"
+    )  # SEN support held, targeted plus needed
+    assert (
+        "Speech, language and communication at level 3 gives 6 points"
+        in recommendation.result["trace"]
+    )
+    assert recommendation.result["for_parents"]
+
+
+def test_summary_and_child_page_show_recommendation_trace_and_matches(
+    client_as, panel_member, completed, oakfield
+):
+    for url in (
+        reverse("assessment-summary", args=[completed.pk]),
+        reverse("child-detail", args=[completed.child_id]),
+    ):
+        html = client_as(panel_member).get(url).content.decode()
+        assert "Advice, not a decision" in html
+        assert "<strong>Targeted plus</strong>" in html
+        assert "Band 3 (15–20 points)" in html
+        assert "£5,500 a year at the current setting" in html
+        assert "Under-supported" in html
+        assert "How this was worked out" in html
+        assert "Speech, language and communication at level 3 gives 6 points" in html
+        assert (
+            f'href="{reverse("setting-detail", args=[oakfield.pk])}">Oakfield Primary School</a>'
+            in html
+        )
+
+
+def test_draft_shows_a_provisional_recommendation_that_is_not_stored(
+    client_as, caseworker, child, framework
+):
+    from assessments.services import assessment_start
+
+    draft, _ = assessment_start(child, by=caseworker)
+    html = (
+        client_as(caseworker).get(reverse("assessment-summary", args=[draft.pk])).content.decode()
+    )
+    assert "Provisional: worked out from the answers so far" in html
+    assert not Recommendation.objects.exists()
+
+
+class TestOverride:
+    def test_decision_is_recorded_beside_the_unchanged_recommendation(
+        self, client_as, caseworker, completed
+    ):
+        recommendation = completed.recommendations.get()
+        response = client_as(caseworker).post(
+            reverse("override-create", args=[recommendation.pk]),
+            {
+                "tier": "sen_support",
+                "band": "",
+                "provision": "Small-group language work",
+                "reason": "Panel judged the therapy report out of date; review in 6 months.",
+            },
+        )
+        assert response.status_code == 302
+        override = Override.objects.get()
+        assert (override.tier, override.by, override.recommendation) == (
+            "sen_support",
+            caseworker,
+            recommendation,
+        )
+        recommendation.refresh_from_db()
+        assert recommendation.tier == "targeted_plus"  # never replaced
+        html = (
+            client_as(caseworker)
+            .get(reverse("assessment-summary", args=[completed.pk]))
+            .content.decode()
+        )
+        assert "Decision recorded by Casey Worker" in html
+        assert "Panel judged the therapy report out of date" in html
+        assert "<strong>Targeted plus</strong>" in html
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            ({"tier": "sen_support", "reason": ""}, "Enter the reason for the decision"),
+            ({"tier": "sen_support", "reason": "no"}, "Explain the reason in a sentence or more"),
+            (
+                {"tier": "gold", "reason": "A good long reason here."},
+                "Select a support tier from the list",
+            ),
+            (
+                {"tier": "sen_support", "band": "99", "reason": "A good long reason here."},
+                "The funding band must be 20 or less",
+            ),
+        ],
+    )
+    def test_bad_input_is_explained_and_nothing_saved(
+        self, client_as, caseworker, completed, data, message
+    ):
+        recommendation = completed.recommendations.get()
+        response = client_as(caseworker).post(
+            reverse("override-create", args=[recommendation.pk]), data
+        )
+        assert response.status_code == 400
+        assert message in response.content.decode()
+        assert not Override.objects.exists()
+
+    def test_admins_cannot_override(self, client_as, admin, completed):
+        recommendation = completed.recommendations.get()
+        assert (
+            client_as(admin).get(reverse("override-create", args=[recommendation.pk])).status_code
+            == 403
+        )
+
+    def test_another_authoritys_recommendation_is_not_found(
+        self, client_as, caseworker_b, completed
+    ):
+        recommendation = completed.recommendations.get()
+        response = client_as(caseworker_b).post(
+            reverse("override-create", args=[recommendation.pk]),
+            {"tier": "universal", "reason": "Trying to change another council's case."},
+        )
+        assert response.status_code == 404
+        assert not Override.objects.exists()
+
+
+def test_refresh_under_the_active_rule_set_keeps_the_old_one(
+    client_as, caseworker, admin, completed, authority_a, rule_sets
+):
+    draft = rulesets.ruleset_copy(rule_sets["eleven-domain-tariffs"], authority_a, by=admin)
+    rulesets.ruleset_activate(draft, by=admin)
+    client = client_as(caseworker)
+    html = client.get(reverse("assessment-summary", args=[completed.pk])).content.decode()
+    assert "Work it out under the current rules" in html
+    assert client.get(reverse("recommendation-refresh", args=[completed.pk])).status_code == 405
+    client.post(reverse("recommendation-refresh", args=[completed.pk]))
+    current = completed.recommendations.current().get()
+    assert current.rule_set == draft
+    old = completed.recommendations.exclude(pk=current.pk).get()
+    assert old.superseded_at is not None and old.rule_set == rule_sets["valuing-send-default"]
+    draft.refresh_from_db()
+    assert draft.status == RuleSetStatus.ACTIVE and rulesets.is_used(draft)
+
+
+def test_family_view_is_plain_language_without_codes_or_money(client_as, caseworker, completed):
+    html = client_as(caseworker).get(reverse("family-view", args=[completed.pk])).content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    assert "What we understand about Amy" in main
+    assert "Significant needs, with specialist advice and support" in main  # speech at level 3
+    assert "This is a starting point for a conversation with you" in main
+    assert "£" not in main
+    assert not re.search(r"\b(SLCN|targeted_plus|sen_support|EHC)\b", main)
+
+
+def test_family_view_of_another_authority_is_not_found(client_as, caseworker_b, completed):
+    assert (
+        client_as(caseworker_b).get(reverse("family-view", args=[completed.pk])).status_code == 404
+    )

@@ -1,0 +1,173 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from assessments import rulesets
+from assessments.models import ReplayChange, ReplayRun
+from tests.factories import ChildFactory, SettingFactory, complete_assessment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def caseload(authority_a, caseworker, oakfield, framework):
+    """Twelve children with varied needs at Oakfield, two of them with an EHC plan."""
+    special = SettingFactory(
+        authority=authority_a,
+        name="Riverside Special",
+        setting_type="state_special",
+        phase="all_through",
+        capabilities__default_level=4,
+    )
+    children = []
+    for index in range(12):
+        child = ChildFactory(
+            authority=authority_a,
+            last_name=f"Pupil{index:02d}",
+            current_setting=special if index < 2 else oakfield,
+            sen_status="E" if index < 2 else "K",
+            held_band=3 if index < 2 else None,
+        )
+        levels = {"speech_language": index % 5, "social_communication": (index * 2) % 4}
+        complete_assessment(child, caseworker, levels)
+        children.append(child)
+    return children
+
+
+@pytest.fixture
+def draft(rule_sets, authority_a, admin):
+    version = rulesets.ruleset_copy(rule_sets["valuing-send-default"], authority_a, by=admin)
+    numbers = rulesets.numbers_of(version)
+    # Harsher points for levels 3 and 4: some children move up a band or tier.
+    return rulesets.ruleset_update_numbers(
+        version,
+        points=[0, 1, 3, 12, 20],
+        band_minimums=[b["min_points"] for b in numbers["bands"]],
+        mainstream_top_ups=[numbers["top_up"][b["number"]]["mainstream"] for b in numbers["bands"]],
+        expected_row_version=version.row_version,
+        by=admin,
+    )
+
+
+def test_replay_matches_one_by_one_evaluation_and_lists_who_changes(
+    client_as, manager, caseload, draft, rule_sets, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(manager).post(reverse("replay-start", args=[draft.pk]))
+    run = ReplayRun.objects.get()
+    assert response.url == reverse("replay-detail", args=[run.pk])
+    assert run.status == "done" and run.baseline == rule_sets["valuing-send-default"]
+    expected_changes, tiers_after = set(), {}
+    for child in caseload:
+        assessment = child.assessments.get(status="complete")
+        before = rulesets.recommend(assessment, run.baseline)
+        after = rulesets.recommend(assessment, draft)
+        tiers_after[after.tier] = tiers_after.get(after.tier, 0) + 1
+        if (
+            before.tier,
+            before.band_number,
+            before.top_up_at_current_setting,
+            before.classification,
+        ) != (after.tier, after.band_number, after.top_up_at_current_setting, after.classification):
+            expected_changes.add(child.pk)
+    assert set(ReplayChange.objects.values_list("child_id", flat=True)) == expected_changes
+    assert run.summary["children"] == 12
+    assert run.summary["changed"] == len(expected_changes) > 0
+    assert {k: v for k, v in run.summary["tiers_after"].items() if v} == tiers_after
+    html = client_as(manager).get(reverse("replay-detail", args=[run.pk])).content.decode()
+    assert f'<p class="govuk-body app-figure__value">{len(expected_changes)}</p>' in html
+    assert (
+        "Moves between tiers" in html or run.summary["tiers_before"] == run.summary["tiers_after"]
+    )
+
+
+def test_drill_down_and_csv(
+    client_as, manager, caseload, draft, django_capture_on_commit_callbacks
+):
+    client = client_as(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("replay-start", args=[draft.pk]))
+    run = ReplayRun.objects.get()
+    change = run.changes.select_related("child").first()
+    html = client.get(
+        reverse("replay-changes", args=[run.pk]),
+        {"from": change.tier_before, "to": change.tier_after},
+    ).content.decode()
+    assert change.child.full_name in html
+    response = client.get(reverse("replay-csv", args=[run.pk]))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert response["Content-Disposition"] == f'attachment; filename="replay-{run.pk}-changes.csv"'
+    assert len(rows) == run.changes.count()
+    assert {row["last_name"] for row in rows} == set(
+        run.changes.values_list("child__last_name", flat=True)
+    )
+
+
+def test_progress_partial_while_running(client_as, manager, draft, authority_a):
+    run = ReplayRun.objects.create(
+        authority=authority_a,
+        draft=draft,
+        baseline=draft.based_on,
+        draft_checksum=draft.checksum,
+        requested_by=manager,
+        status="running",
+        total=70000,
+        processed=35000,
+    )
+    client = client_as(manager)
+    full = client.get(reverse("replay-detail", args=[run.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in full and "Refresh to see progress" in full
+    partial = client.get(
+        reverse("replay-detail", args=[run.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert partial.lstrip().startswith('<div id="replay-progress"')
+    assert '<progress id="replay-bar" class="app-progress" max="100" value="50">' in partial
+
+
+def test_a_failure_is_recorded_and_shown(client_as, manager, draft, authority_a, monkeypatch):
+    from assessments import replays
+    from assessments.tasks import replay_caseload
+
+    def broken(authority, **kwargs):
+        raise RuntimeError("database went away")
+
+    run = ReplayRun.objects.create(
+        authority=authority_a,
+        draft=draft,
+        baseline=draft.based_on,
+        draft_checksum=draft.checksum,
+        requested_by=manager,
+    )
+    monkeypatch.setattr(replays, "caseload_for", broken)
+    replay_caseload(run.pk)
+    run.refresh_from_db()
+    assert run.status == "failed" and "database went away" in run.error
+    assert (
+        "The replay failed"
+        in client_as(manager).get(reverse("replay-detail", args=[run.pk])).content.decode()
+    )
+
+
+def test_caseworkers_cannot_replay_and_other_authorities_cannot_see(
+    client_as, caseworker, manager, caseworker_b, draft, authority_b
+):
+    assert client_as(caseworker).post(reverse("replay-start", args=[draft.pk])).status_code == 403
+    client_as(manager).post(reverse("replay-start", args=[draft.pk]))
+    run = ReplayRun.objects.get()
+    from tests.conftest import _member
+    from valuing_send.authorities.models import Role
+
+    other_manager = _member(authority_b, Role.MANAGER, "max@southshire.example", "Max Other")
+    client = client_as(other_manager)
+    for name in ("replay-detail", "replay-changes", "replay-csv"):
+        assert client.get(reverse(name, args=[run.pk])).status_code == 404
+
+
+def test_the_active_rule_set_is_not_replayed_against_itself(client_as, manager, rule_sets):
+    response = client_as(manager).post(
+        reverse("replay-start", args=[rule_sets["valuing-send-default"].pk]), follow=True
+    )
+    assert "This is the active rule set" in response.content.decode()
+    assert not ReplayRun.objects.exists()
