@@ -31,6 +31,29 @@ def test_caseworker_completes_needs_profiles_with_and_without_javascript(
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Children").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Children")
     check_a11y(page, "children list")
+    page.get_by_role("button", name="Add a child").click()
+    page.get_by_role("button", name="Add child").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the first name")
+    check_a11y(page, "add a child with errors")
+    page.get_by_label("First name").fill("Sam")
+    page.get_by_label("Last name").fill("Taylor")
+    page.get_by_label("Day").first.fill("14")
+    page.get_by_label("Month").first.fill("6")
+    page.get_by_label("Year").first.fill("2016")
+    page.get_by_label("Unique pupil number (UPN) (optional)").fill("A801200005001")
+    page.get_by_label("Male", exact=True).check()
+    page.get_by_label("SEN support", exact=True).check()
+    page.get_by_label("Primary type of need").select_option("ASD")
+    page.get_by_role("button", name="Add child").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "The UPN check letter does not match"
+    )
+    page.get_by_label("Unique pupil number (UPN) (optional)").fill("")
+    page.get_by_role("button", name="Add child").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Sam Taylor has been added"
+    )
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Children").click()
     page.get_by_label("Search by name, UPN or date of birth").fill("jones")
     page.get_by_role("button", name="Apply").click()
     expect(page.locator("#result-count")).to_contain_text("1 child")
@@ -81,6 +104,25 @@ def test_caseworker_completes_needs_profiles_with_and_without_javascript(
     )
     expect(page.locator("svg.app-radar__svg")).to_be_visible()
     check_a11y(page, "needs profile summary")
+    page.get_by_role("link", name="Record a different decision").click()
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the reason for the decision"
+    )
+    check_a11y(page, "override with errors")
+    page.get_by_label("SEN support", exact=True).check()
+    page.get_by_label("Why does the decision differ from the recommendation?").fill(
+        "The school's own provision is improving; review at the next term."
+    )
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.locator(".govuk-inset-text")).to_contain_text("Decision recorded by Casey Worker")
+    page.get_by_role("link", name="What the family will see").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "What we understand about Amy's needs"
+    )
+    check_a11y(page, "family view")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Needs framework").click()
+    check_a11y(page, "needs framework")
 
     # Second assessment, without JavaScript: plain forms and post/redirect/get.
     no_js = browser.new_context(java_script_enabled=False)
