@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from valuing_send.core.locking import ConflictError
+from valuing_send.core.locking import ConflictError, save_versioned
 
 from .framework import FrameworkError, read_framework_file
 from .models import (
@@ -96,14 +96,9 @@ def child_create(authority, data: dict, *, by) -> Child:
 
 @transaction.atomic
 def child_update(child: Child, data: dict, *, expected_version: int, by) -> Child:
-    changes = {k: data[k] for k in CHILD_FIELDS if k in data}
-    updated = Child.objects.filter(pk=child.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **changes
+    return save_versioned(
+        child, expected_version, **{k: data[k] for k in CHILD_FIELDS if k in data}
     )
-    if not updated:
-        raise ConflictError(Child.objects.get(pk=child.pk))
-    child.refresh_from_db()
-    return child
 
 
 # ----- Assessments -----

@@ -84,6 +84,14 @@ def ruleset_copy(request, pk):
     return redirect("ruleset-detail", pk=draft.pk)
 
 
+def _cannot_change(request, version):
+    messages.error(
+        request,
+        "This version cannot change because it is in use or no longer a draft. Copy it to make a new draft",
+    )
+    return redirect("ruleset-detail", pk=version.pk)
+
+
 def _problems(error: RulesetError):
     return [f"{problem.key_path}: {problem.problem}" for problem in error.errors]
 
@@ -93,11 +101,7 @@ def _problems(error: RulesetError):
 def ruleset_edit_yaml(request, pk):
     version = _own_draft(request, pk)
     if not rulesets.editable(version):
-        messages.error(
-            request,
-            "This version cannot change because it is in use or no longer a draft. Copy it to make a new draft",
-        )
-        return redirect("ruleset-detail", pk=version.pk)
+        return _cannot_change(request, version)
     form = RuleSetYamlForm(
         request.POST or None,
         request.FILES or None,
@@ -145,11 +149,7 @@ def ruleset_edit_yaml(request, pk):
 def ruleset_edit_numbers(request, pk):
     version = _own_draft(request, pk)
     if not rulesets.editable(version):
-        messages.error(
-            request,
-            "This version cannot change because it is in use or no longer a draft. Copy it to make a new draft",
-        )
-        return redirect("ruleset-detail", pk=version.pk)
+        return _cannot_change(request, version)
     numbers = rulesets.numbers_of(version)
     initial = {"row_version": version.row_version}
     initial.update({f"points_{level}": value for level, value in enumerate(numbers["points"])})

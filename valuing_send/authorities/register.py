@@ -3,12 +3,10 @@ their capabilities. Views are in ``views_register.py``."""
 
 from django import forms
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from assessments.rules import setting_readiness
 from valuing_send.core.forms import GovukRadios, VersionedFormMixin
-from valuing_send.core.locking import ConflictError
+from valuing_send.core.locking import save_versioned
 
 from .models import Setting, SettingCapability
 
@@ -115,25 +113,16 @@ def setting_create(authority, data: dict, *, by) -> Setting:
 
 @transaction.atomic
 def setting_update(setting: Setting, data: dict, *, expected_version: int, by) -> Setting:
-    changes = {k: data[k] for k in SETTING_FIELDS if k in data}
-    updated = Setting.objects.filter(pk=setting.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **changes
+    return save_versioned(
+        setting, expected_version, **{k: data[k] for k in SETTING_FIELDS if k in data}
     )
-    if not updated:
-        raise ConflictError(Setting.objects.get(pk=setting.pk))
-    setting.refresh_from_db()
-    return setting
 
 
 @transaction.atomic
 def setting_set_capabilities(
     setting: Setting, levels: dict[str, int], *, expected_version: int, by
 ) -> Setting:
-    updated = Setting.objects.filter(pk=setting.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
-        raise ConflictError(Setting.objects.get(pk=setting.pk))
+    save_versioned(setting, expected_version)
     SettingCapability.objects.filter(setting=setting).exclude(domain__in=levels).delete()
     existing = {c.domain: c for c in SettingCapability.objects.filter(setting=setting)}
     for domain, level in levels.items():

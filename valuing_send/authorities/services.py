@@ -1,10 +1,9 @@
 """Actions on users and memberships. Every write takes the acting user."""
 
 from django.db import transaction
-from django.db.models import F
 
 from valuing_send.celery import enqueue_on_commit
-from valuing_send.core.locking import ConflictError
+from valuing_send.core.locking import save_versioned
 
 from .models import Authority, Membership, Role, User
 
@@ -39,16 +38,6 @@ def membership_add(
     return membership
 
 
-def _update_versioned(membership: Membership, expected_version: int, **changes) -> Membership:
-    updated = Membership.objects.filter(pk=membership.pk, version=expected_version).update(
-        version=F("version") + 1, **changes
-    )
-    if not updated:
-        raise ConflictError(Membership.objects.select_related("user").get(pk=membership.pk))
-    membership.refresh_from_db()
-    return membership
-
-
 def _ensure_an_admin_remains(membership: Membership) -> None:
     other_admins = (
         Membership.objects.active()
@@ -70,7 +59,7 @@ def membership_change_role(
         raise MembershipError("Select a role from the list", field="role")
     if role != Role.ADMIN:
         _ensure_an_admin_remains(membership)
-    return _update_versioned(membership, expected_version, role=role)
+    return save_versioned(membership, expected_version, role=role)
 
 
 @transaction.atomic
@@ -82,4 +71,4 @@ def membership_set_active(
         if membership.user_id == by.pk:
             raise MembershipError("You cannot deactivate your own access")
         _ensure_an_admin_remains(membership)
-    return _update_versioned(membership, expected_version, is_active=active)
+    return save_versioned(membership, expected_version, is_active=active)

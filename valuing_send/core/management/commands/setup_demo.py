@@ -1,6 +1,9 @@
 """Create the demo authority with one user per role, and print their sign-in details.
 
 Used by ``make run``. Idempotent: running it again resets the demo passwords and keeps data.
+The first time, it also fills the demo authority with generated demo data (about 2,000
+children with needs profiles, a settings register and caseworkers; see
+``assessments/demo_data``); an authority that already has children is left as it is.
 Refuses to run in production.
 """
 
@@ -8,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assessments.models import NeedsFramework
 from valuing_send.authorities.models import Authority, Membership, Role, User
 
 DEMO_AUTHORITY = {
@@ -17,6 +21,7 @@ DEMO_AUTHORITY = {
     "region": "South East",
 }
 DEMO_PASSWORD = "demo-password-2026"
+DEMO_DATA_SEED = 2026
 DEMO_USERS = [
     ("caseworker@demo.valuing-send.test", "Casey Worker", Role.CASEWORKER),
     ("panel@demo.valuing-send.test", "Pat Panel", Role.PANEL_MEMBER),
@@ -48,6 +53,7 @@ class Command(BaseCommand):
                 Membership.objects.update_or_create(
                     user=user, authority=authority, defaults={"role": role, "is_active": True}
                 )
+        self._generate_demo_data(authority)
         self.stdout.write(self.style.SUCCESS(f"\nDemo authority: {authority.name}"))
         self.stdout.write(
             "Sign in at http://127.0.0.1:8000/sign-in/ as any of these (password for all: "
@@ -56,3 +62,19 @@ class Command(BaseCommand):
         for email, _, role in DEMO_USERS:
             self.stdout.write(f"  {Role(role).label:<16} {email}")
         self.stdout.write("")
+
+    def _generate_demo_data(self, authority):
+        if authority.children.exists():
+            return
+        if not NeedsFramework.objects.exists():
+            self.stdout.write("No needs framework loaded (manage.py load_seeds): no demo data.")
+            return
+        from assessments.demo_data.calibration import scale_targets
+        from assessments.demo_data.pipeline import populate_authority
+
+        result = populate_authority(authority, scale_targets("demo"), seed=DEMO_DATA_SEED)
+        self.stdout.write(
+            f"Generated demo data for {authority.name}: {result.counts['children']:,} children, "
+            f"{result.counts['assessments']:,} needs assessments and "
+            f"{result.counts['settings']:,} settings in {result.total_seconds:.1f} s"
+        )
