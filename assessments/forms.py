@@ -391,6 +391,8 @@ class RuleSetYamlForm(forms.Form):
     yaml_text = forms.CharField(
         label="Rules (YAML)",
         required=False,
+        max_length=256 * 1024,
+        error_messages={"max_length": "The rules must be shorter than 256 KB"},
         widget=forms.Textarea(attrs={"rows": 30, "class": "app-code", "spellcheck": "false"}),
         help_text="The format is described in seeds/rules/README.md. Checked in full before anything is saved.",
     )
@@ -448,10 +450,11 @@ class RuleSetNumbersForm(forms.Form):
             self.fields[f"band_{number}_min"] = forms.IntegerField(
                 label=f"Band {number}: from how many points",
                 min_value=0,
+                max_value=100_000,
                 widget=forms.TextInput(
                     attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}
                 ),
-                error_messages=whole,
+                error_messages={**whole, "max_value": "Enter 100,000 or less"},
             )
             self.fields[f"band_{number}_top_up"] = forms.IntegerField(
                 label=f"Band {number}: mainstream top-up a year (£)",

@@ -75,6 +75,11 @@ class RulesetProblem:
     problem: str
 
 
+# Bounds on what a rule file may ask of the engine (see _Checker.whole_number and _condition).
+LARGEST_NUMBER = 10_000_000
+MAX_CONDITION_DEPTH = 12
+
+
 class RulesetError(ValueError):
     """A rule set that cannot be used, with every problem found, each located by key path."""
 
@@ -107,6 +112,10 @@ def ruleset_from_yaml(text: str, source: str) -> RuleSet:
     try:
         # As safe as yaml.safe_load: the loader is a SafeLoader that also rejects repeated keys.
         data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except RecursionError:
+        raise RulesetError(
+            source, [RulesetProblem("(file)", "is nested too deeply to be a rule set")]
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(file)"
@@ -202,6 +211,10 @@ class _Checker:
             return None
         if minimum is not None and value < minimum:
             self.report(path, f"must be at least {minimum}, not {value}")
+            return None
+        # No figure in a rule set is anywhere near this; beyond it, sums overflow 64-bit arrays.
+        if value > LARGEST_NUMBER:
+            self.report(path, f"must be at most {LARGEST_NUMBER:,}, not {value:,}")
             return None
         return value
 
@@ -663,6 +676,9 @@ def _condition(
         return None
     ((key, argument),) = value.items()
     here = _key(path, key)
+    if path.count("[") > MAX_CONDITION_DEPTH:
+        check.report(path, f"nests conditions more than {MAX_CONDITION_DEPTH} deep")
+        return None
     match key:
         case "all" | "any":
             items = check.sequence(argument, here)

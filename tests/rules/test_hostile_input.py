@@ -1,0 +1,57 @@
+"""Rule files come from admins' uploads: whatever they contain, the answer is a located
+RulesetError, never a crash, a hang or numbers that overflow the batch engine's arrays."""
+
+import pytest
+import yaml
+
+from assessments.rule_files import shipped_ruleset_paths
+from assessments.rules import RulesetError, ruleset_from_yaml
+
+DEFAULT = next(path for path in shipped_ruleset_paths() if path.name == "default.yaml").read_text()
+
+
+def changed(change):
+    data = yaml.safe_load(DEFAULT)
+    change(data)
+    return yaml.safe_dump(data)
+
+
+def nested(depth):
+    condition = {"any_level_at_least": 4}
+    for _ in range(depth):
+        condition = {"all": [condition]}
+    return condition
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            changed(lambda d: d["points"].update(default=[0, 1, 3, 6, 10**30])),
+            "points.default[4]: must be at most 10,000,000",
+        ),
+        (
+            changed(lambda d: d["bands"][-1].update(min_points=10**20)),
+            "bands[6].min_points: must be at most 10,000,000",
+        ),
+        (
+            changed(lambda d: d["funding"]["top_up"][1].update(mainstream=10**12)),
+            "funding.top_up.1.mainstream: must be at most 10,000,000",
+        ),
+        (
+            changed(lambda d: d["tiers"][0].update(when=nested(40))),
+            "nests conditions more than 12 deep",
+        ),
+        ("[" * 5000 + "]" * 5000, "(file): is nested too deeply to be a rule set"),
+        ("id: &a [*a]\n", "x.yaml"),
+        ("\x00\x01binary", "x.yaml"),
+    ],
+)
+def test_hostile_rule_files_are_refused_with_a_located_message(text, expected):
+    with pytest.raises(RulesetError) as error:
+        ruleset_from_yaml(text, "x.yaml")
+    assert expected in str(error.value)
+
+
+def test_twelve_levels_of_conditions_are_still_allowed():
+    ruleset_from_yaml(changed(lambda d: d["tiers"][0].update(when=nested(10))), "x.yaml")
