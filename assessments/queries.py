@@ -56,3 +56,61 @@ def child_assessments(child):
 
 def latest_complete(assessments):
     return next((a for a in assessments if a.status == AssessmentStatus.COMPLETE), None)
+
+
+def assessments_in_progress(authority, user, limit=20):
+    """Drafts the caseworker started or that belong to their caseload, newest activity first."""
+    from django.db.models import Q
+
+    return list(
+        authority.assessments.filter(status=AssessmentStatus.DRAFT)
+        .filter(Q(created_by=user) | Q(child__caseworker=user))
+        .select_related("child")
+        .defer("child__authority")
+        .order_by("-updated_at")[:limit]
+    )
+
+
+def reviews_due(authority, user, *, within_days=30, limit=20):
+    """Children on the caseworker's caseload whose review falls due soon (or is overdue)."""
+    import datetime
+
+    today = timezone.localdate()
+    return list(
+        authority.children.filter(
+            caseworker=user, next_review_date__lte=today + datetime.timedelta(days=within_days)
+        ).order_by("next_review_date")[:limit]
+    )
+
+
+def caseload_summary(authority) -> dict:
+    """Headline counts for the authority: children by SEN status and current recommendations by
+    Valuing SEND classification (two grouped queries)."""
+    from django.db.models import Count
+
+    from .rules.codes import CLASSIFICATION_CODES
+
+    by_status = dict(
+        authority.children.values_list("sen_status")
+        .annotate(n=Count("id"))
+        .values_list("sen_status", "n")
+    )
+    by_class = dict(
+        authority.recommendations.current()
+        .filter(assessment__status=AssessmentStatus.COMPLETE)
+        .values_list("classification")
+        .annotate(n=Count("id"))
+        .values_list("classification", "n")
+    )
+    profiled = sum(by_class.values())
+    avoidable = sum(
+        by_class.get(code, 0)
+        for code in ("could_be_prevented", "could_be_reduced", "could_be_delayed")
+    )
+    return {
+        "ehc_plans": by_status.get("E", 0),
+        "sen_support": by_status.get("K", 0),
+        "profiled": profiled,
+        "classifications": [(code, by_class.get(code, 0)) for code in CLASSIFICATION_CODES],
+        "avoidable_pct": round(100 * avoidable / profiled) if profiled else None,
+    }

@@ -78,3 +78,46 @@ def test_missing_page_is_a_govuk_404(client_as, caseworker):
     response = client_as(caseworker).get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_caseworker_home_lists_drafts_reviews_and_caseload(
+    client_as, caseworker, child, framework, authority_a
+):
+    import datetime
+
+    from assessments.services import assessment_start
+    from tests.factories import ChildFactory
+
+    draft, _ = assessment_start(child, by=caseworker)
+    child.next_review_date = datetime.date.today() - datetime.timedelta(days=3)
+    child.save()
+    ChildFactory(authority=authority_a, first_name="Not", last_name="Mine")
+    html = client_as(caseworker).get(reverse("home")).content.decode()
+    assert f'href="{reverse("assessment-continue", args=[draft.pk])}">Continue' in html
+    assert "Amy Jones</a> –" in html and "Overdue" in html
+    assert '<p class="govuk-body app-figure__value">1</p>' in html  # Amy only
+
+
+def test_manager_home_shows_the_caseload_and_the_valuing_send_headline(
+    client_as, manager, caseworker, child, framework, authority_a, django_assert_max_num_queries
+):
+    from tests.factories import ChildFactory, complete_assessment
+
+    complete_assessment(child, caseworker, {"speech_language": 3})  # under-supported on SEN support
+    planned = ChildFactory(
+        authority=authority_a, sen_status="E", current_setting=child.current_setting
+    )
+    from datetime import date
+
+    planned.plan_start_date = date(2024, 9, 1)
+    planned.save()
+    complete_assessment(
+        planned, caseworker, default=0
+    )  # an EHC plan with no need: could be prevented
+    client = client_as(manager)
+    client.get(reverse("home"))
+    with django_assert_max_num_queries(8):
+        html = client.get(reverse("home")).content.decode()
+    assert 'Children with an EHC plan</h2><p class="govuk-body app-figure__value">1</p>' in html
+    assert '<p class="govuk-body app-figure__value">50%</p>' in html  # 1 of 2 could be prevented
+    assert "of 2 current needs profiles" in html
