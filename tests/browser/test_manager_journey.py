@@ -44,6 +44,8 @@ def test_manager_replays_a_draft_rule_set(
     )
 
     sign_in(page, live_server, manager.email, PASSWORD)
+    expect(page.locator("main")).to_contain_text("Could be prevented, reduced or delayed")
+    check_a11y(page, "manager home")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Rule sets").click()
     page.get_by_role("link", name="Valuing SEND default").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("2025.1-draft-1")

@@ -28,6 +28,8 @@ def test_caseworker_completes_needs_profiles_with_and_without_javascript(
 ):
     # Find the child (JavaScript on: the filter form updates the results in place).
     sign_in(page, live_server, caseworker.email, PASSWORD)
+    expect(page.locator("main")).to_contain_text("Needs assessments in progress")
+    check_a11y(page, "caseworker home")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Children").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Children")
     check_a11y(page, "children list")
