@@ -387,7 +387,9 @@ class Recommendation(models.Model):
     )
     mainstream_capable = models.BooleanField()
     classification = models.CharField(max_length=30, choices=rule_codes.CLASSIFICATIONS)
-    result = models.JSONField()
+    # The full result with its trace. Recommendations made in bulk (generated caseloads) keep
+    # only the headline fields until first opened; see rulesets.recommendation_detail.
+    result = models.JSONField(default=dict, blank=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
 
     objects = RecommendationQuerySet.as_manager()

@@ -210,6 +210,7 @@ def recommendation_context(request, assessment):
         else None
     )
     if stored is not None:
+        stored = rulesets.recommendation_detail(stored)
         return {
             "recommendation": stored,
             "result": stored.result,

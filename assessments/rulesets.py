@@ -445,3 +445,63 @@ def tier_rules_in_words(version: RuleSetVersion) -> list[tuple[str, str]]:
             )
         )
     return rows
+
+
+def recommendations_store_bulk(authority) -> int:
+    """Recommendations for every complete assessment that has none, worked out in one batch
+    under the active rule set (headline figures; the detail is filled in when first opened).
+    For generated or imported caseloads, where completing one by one would take minutes."""
+    from .replays import caseload_for
+    from .rules import evaluate_caseload
+
+    version = active_rule_set(authority)
+    ruleset = version.ruleset
+    register = register_for(authority, ruleset)
+    have = set(authority.recommendations.current().values_list("assessment_id", flat=True))
+    rows = []
+    now = timezone.now()
+    for _, caseload, ids in caseload_for(authority):
+        result = evaluate_caseload(caseload, ruleset, register)
+        for index, (assessment_id, _) in enumerate(ids):
+            if assessment_id in have:
+                continue
+            row = result.row(index)
+            rows.append(
+                Recommendation(
+                    authority_id=authority.pk,
+                    assessment_id=assessment_id,
+                    rule_set=version,
+                    created_at=now,
+                    tier=row.tier,
+                    band=row.band,
+                    total_points=row.total_points,
+                    top_up=row.top_up_at_current_setting,
+                    mainstream_capable=row.mainstream_capable,
+                    classification=row.classification,
+                )
+            )
+    Recommendation.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def recommendation_detail(recommendation: Recommendation) -> Recommendation:
+    """The recommendation with its full result. One made in bulk gets its detail (trace,
+    provision, matched settings) worked out when first needed, with the same rule set; its
+    headline figures are set from that same evaluation, so figures and detail always agree
+    (they differ from the bulk figures only if the settings register changed in between)."""
+    if recommendation.result:
+        return recommendation
+    result = recommend(recommendation.assessment, recommendation.rule_set)
+    fields = {
+        "tier": result.tier,
+        "band": result.band_number,
+        "total_points": result.total_points,
+        "top_up": result.top_up_at_current_setting,
+        "mainstream_capable": result.mainstream_capable,
+        "classification": result.classification,
+        "result": as_stored(result, recommendation.rule_set),
+    }
+    Recommendation.objects.filter(pk=recommendation.pk, result={}).update(**fields)
+    for name, value in fields.items():
+        setattr(recommendation, name, value)
+    return recommendation

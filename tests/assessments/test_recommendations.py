@@ -178,3 +178,46 @@ def test_family_view_of_another_authority_is_not_found(client_as, caseworker_b, 
     assert (
         client_as(caseworker_b).get(reverse("family-view", args=[completed.pk])).status_code == 404
     )
+
+
+def test_bulk_recommendations_match_one_by_one_and_get_their_detail_when_opened(
+    client_as, caseworker, authority_a, oakfield, framework
+):
+    from tests.factories import ChildFactory
+
+    children = [ChildFactory(authority=authority_a, current_setting=oakfield) for _ in range(6)]
+    assessments = [
+        complete_assessment(child, caseworker, {"speech_language": i % 5, "hearing": (i * 3) % 5})
+        for i, child in enumerate(children)
+    ]
+    expected = {a.pk: a.recommendations.get() for a in assessments}
+    Recommendation.objects.all().delete()
+    assert rulesets.recommendations_store_bulk(authority_a) == 6
+    assert rulesets.recommendations_store_bulk(authority_a) == 0  # only where missing
+    for assessment in assessments:
+        bulk = assessment.recommendations.get()
+        one = expected[assessment.pk]
+        assert (
+            bulk.tier,
+            bulk.band,
+            bulk.total_points,
+            bulk.top_up,
+            bulk.mainstream_capable,
+            bulk.classification,
+        ) == (
+            one.tier,
+            one.band,
+            one.total_points,
+            one.top_up,
+            one.mainstream_capable,
+            one.classification,
+        )
+        assert bulk.result == {}
+    html = (
+        client_as(caseworker)
+        .get(reverse("assessment-summary", args=[assessments[3].pk]))
+        .content.decode()
+    )
+    assert "How this was worked out" in html
+    filled = assessments[3].recommendations.get()
+    assert filled.result["trace"] == expected[assessments[3].pk].result["trace"]
