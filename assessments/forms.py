@@ -300,7 +300,10 @@ class ChildFilterForm(forms.Form):
     """The children list's search and filters (GET). Invalid values are ignored, not errors."""
 
     q = forms.CharField(
-        label="Search by name, UPN or date of birth", required=False, max_length=100
+        label="Search by name, UPN or date of birth",
+        required=False,
+        max_length=100,
+        help_text="The start of a first or last name, a UPN, or a date of birth like 27/03/2016",
     )
     status = forms.ChoiceField(
         label="SEN status", required=False, choices=_blank_choice("Any", rule_codes.SEN_STATUSES)

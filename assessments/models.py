@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from assessments import codes
@@ -53,7 +54,7 @@ class ChildQuerySet(models.QuerySet):
         return self.filter(date_of_birth__gt=born_after, date_of_birth__lte=born_on_or_before)
 
     def search(self, text: str):
-        """Name (any part), UPN or date of birth (DD/MM/YYYY)."""
+        """The start of a first or last name (each word), a UPN, or a date of birth (DD/MM/YYYY)."""
         text = " ".join(text.split())
         if not text:
             return self
@@ -66,9 +67,11 @@ class ChildQuerySet(models.QuerySet):
             pass
         else:
             return self.filter(date_of_birth=born)
+        # Each word must start a first or last name ("pat" finds Patel): prefix matches can use
+        # the name indexes, where a match anywhere in the name would read every child.
         query = self
         for word in text.split(" "):
-            query = query.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+            query = query.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word))
         return query
 
 
@@ -134,6 +137,8 @@ class Child(models.Model):
         ]
         indexes = [
             models.Index(fields=["authority", "last_name", "first_name"]),
+            models.Index("authority", Upper("last_name"), name="child_last_name_search"),
+            models.Index("authority", Upper("first_name"), name="child_first_name_search"),
             models.Index(fields=["authority", "date_of_birth"]),
             models.Index(fields=["authority", "sen_status", "primary_need"]),
         ]

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
 
+from valuing_send.authorities.models import SettingCapability
 from valuing_send.core.locking import ConflictError
 
 from .models import (
@@ -139,16 +140,24 @@ def register_for(authority, ruleset) -> SettingsRegister:
     cached = _REGISTERS.get(key)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
+    # Plain values rather than model instances: a large register has ten thousand capability rows.
+    capabilities: dict[int, dict[str, int]] = {}
+    for setting_id, domain, level in SettingCapability.objects.filter(
+        setting__authority=authority, setting__is_active=True
+    ).values_list("setting_id", "domain", "level"):
+        capabilities.setdefault(setting_id, {})[domain] = level
     records = [
         SettingRecord(
-            id=setting.pk,
-            name=setting.name,
-            setting_type=setting.setting_type,
-            phase=setting.phase,
-            capabilities=setting.capability_map(),
-            capacity=setting.capacity,
+            id=pk,
+            name=name,
+            setting_type=setting_type,
+            phase=phase,
+            capabilities=capabilities.get(pk, {}),
+            capacity=capacity,
         )
-        for setting in authority.settings_register.active().prefetch_related("capabilities")
+        for pk, name, setting_type, phase, capacity in authority.settings_register.active().values_list(
+            "pk", "name", "setting_type", "phase", "capacity"
+        )
     ]
     register = SettingsRegister.build(records, ruleset)
     _REGISTERS[key] = (fingerprint, register)

@@ -22,7 +22,9 @@ CHECK_STEP = "check"
 
 def _assessment(request, pk):
     return get_or_404(
-        request.authority.assessments.select_related("child", "framework", "setting", "created_by"),
+        request.authority.assessments.select_related(
+            "child", "framework", "setting", "created_by", "completed_by"
+        ).defer("framework__content"),  # the definition is cached per process by checksum
         pk=pk,
     )
 
