@@ -7,6 +7,7 @@ does comparable work), so figures compare across machines as ratios rather than 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
 from dataclasses import asdict, dataclass
@@ -72,6 +73,7 @@ def write_report(bench_name: str, metrics: list[Metric], extra: dict | None = No
         "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": sys.version.split()[0],
         "machine": platform.platform(),
+        "cores": os.cpu_count(),
         "metrics": [
             {**asdict(metric), "ratio": metric.ratio, "target_met": metric.target_met}
             for metric in metrics

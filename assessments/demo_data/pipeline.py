@@ -1,0 +1,236 @@
+"""Populate an authority (or every English authority) with generated data, phase by phase.
+
+Phases, each timed: ``plan`` (in memory, no database), ``ids`` (reserve id blocks),
+``rows`` (the plan as table rows), ``write:<table>`` (COPY / executemany), ``references``
+(only with ``bulk_references``: foreign keys checked once per table), ``commit`` (PostgreSQL
+checks the deferred foreign keys row by row here otherwise). One transaction per authority:
+an authority is either fully generated or not at all, so ``--national`` can be resumed.
+
+A later phase (e.g. working out stored recommendations) belongs between the writes and the
+commit: see ``AFTER_WRITE``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from assessments.services import current_framework
+from valuing_send.authorities.models import Authority, Role
+
+from .calibration import (
+    PublishedAuthority,
+    Targets,
+    find_published_authority,
+    published_authorities,
+    scale_targets,
+)
+from .generator import TABLE_ORDER, AuthorityContext, IdBases, build_rows, plan_authority
+from .writers import writer_for
+
+
+def recommendations(authority, plan, dataset) -> None:
+    """Every generated profile gets its recommendation under the active rule set, worked out
+    in one batch (the detail of each is filled in when it is first opened)."""
+    from assessments.rulesets import recommendations_store_bulk
+
+    recommendations_store_bulk(authority)
+
+
+# Steps run after the rows are written, inside the authority's transaction:
+# ``step(authority, plan, dataset) -> None``, timed under the step's ``__name__``.
+AFTER_WRITE: list[Callable] = [recommendations]
+
+
+class AlreadyPopulated(Exception):
+    """The authority already has children: generating again would duplicate them."""
+
+
+@dataclass
+class Result:
+    authority: Authority
+    counts: dict[str, int]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(self.timings.values())
+
+
+def fictional_la_code() -> str:
+    """A 3-digit code no real English authority and no authority here uses (999 down)."""
+    real = {row.la_code for row in published_authorities()}
+    taken = set(Authority.objects.values_list("la_code", flat=True))
+    for code in range(998, 99, -1):
+        if str(code) not in real and str(code) not in taken:
+            return str(code)
+    raise RuntimeError("no free 3-digit authority code is left")
+
+
+def ensure_authority(name: str) -> tuple[Authority, PublishedAuthority | None, bool]:
+    """The authority called ``name`` (or with that DfE/ONS code), created if missing: a real
+    English authority with its published codes and region, or a fictional one."""
+    published = find_published_authority(name)
+    if published is not None:
+        found = Authority.objects.filter(la_code=published.la_code).first()
+        if found is not None:
+            return found, published, False
+        authority = Authority(
+            name=published.name,
+            la_code=published.la_code,
+            ons_code=published.ons_code,
+            region=published.region,
+        )
+    else:
+        found = Authority.objects.filter(name__iexact=name.strip()).first()
+        if found is not None:
+            return found, None, False
+        code = fictional_la_code()
+        authority = Authority(name=name.strip(), la_code=code, ons_code=f"E99{int(code):06d}")
+    authority.full_clean()
+    authority.save()
+    return authority, published, True
+
+
+def context_for(authority: Authority, framework) -> AuthorityContext:
+    existing = tuple(
+        authority.memberships.active()
+        .filter(role=Role.CASEWORKER)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    return AuthorityContext(
+        authority_id=authority.pk,
+        la_code=authority.la_code,
+        name=authority.name,
+        region=authority.region,
+        framework_id=framework.pk,
+        definition=framework.definition,
+        existing_caseworkers=existing,
+    )
+
+
+def populate_authority(
+    authority: Authority,
+    targets: Targets,
+    *,
+    seed: int,
+    as_of: datetime.date | None = None,
+    published: PublishedAuthority | None = None,
+    own_mix: bool = False,
+    bulk_references: bool = False,
+) -> Result:
+    """Generate and write one authority's data. ``published``: the real authority it is (its
+    pupils size the settings register); ``own_mix``: use its own published need and placement
+    mix rather than England's; ``bulk_references``: on PostgreSQL as a superuser, check
+    foreign keys once per table rather than once per row (``writers.trust_references``)."""
+    as_of = as_of or timezone.localdate()
+    if as_of > timezone.localdate():
+        raise ValueError("the reference date cannot be in the future")
+    if authority.children.exists():
+        raise AlreadyPopulated(
+            f"{authority.name} already has {authority.children.count():,} children"
+        )
+    timings: dict[str, float] = {}
+
+    def timed(phase, function, *args, **kwargs):
+        started = time.perf_counter()
+        value = function(*args, **kwargs)
+        timings[phase] = timings.get(phase, 0.0) + time.perf_counter() - started
+        return value
+
+    framework = current_framework()
+    context = context_for(authority, framework)
+    plan = timed(
+        "plan",
+        plan_authority,
+        context,
+        targets,
+        as_of=as_of,
+        seed=seed,
+        published_mix=published if own_mix else None,
+        published_size=published,
+    )
+    with transaction.atomic():
+        writer = writer_for(connection)
+        if bulk_references:
+            writer.trust_references()
+
+        def reserve():
+            return IdBases(
+                setting=writer.reserve_ids("authorities.Setting", len(plan.settings)),
+                user=writer.reserve_ids("authorities.User", len(plan.new_caseworkers)),
+                child=writer.reserve_ids("assessments.Child", plan.child_count),
+                assessment=writer.reserve_ids("assessments.Assessment", plan.assessment_count),
+            )
+
+        ids = timed("ids", reserve)
+        dataset = timed("rows", build_rows, plan, ids)
+        for key in TABLE_ORDER:
+            writer.write(key, dataset.tables[key])
+        timings.update({f"write:{key}": seconds for key, seconds in writer.timings.items()})
+        timed("references", writer.verify_references)
+        for step in AFTER_WRITE:
+            timed(step.__name__, step, authority, plan, dataset)
+        commit_started = time.perf_counter()
+    timings["commit"] = time.perf_counter() - commit_started
+    return Result(authority=authority, counts=dataset.counts(), timings=timings)
+
+
+def populate_named(
+    name: str, scale: str, *, seed: int, as_of=None, bulk_references: bool = False
+) -> tuple[Result, bool]:
+    """``generate_demo --authority NAME --scale SCALE``. Returns the result and whether the
+    authority was created."""
+    if scale == "published" and find_published_authority(name) is None:
+        raise ValueError(f"{name!r} is not an English local authority: choose another scale")
+    authority, published, created = ensure_authority(name)
+    targets = scale_targets(scale, published)
+    sized_like = published if scale in ("published", "kent") else None
+    if scale == "kent":
+        sized_like = find_published_authority("886")
+    result = populate_authority(
+        authority,
+        targets,
+        seed=seed,
+        as_of=as_of,
+        published=sized_like,
+        own_mix=scale in ("published", "kent"),
+        bulk_references=bulk_references,
+    )
+    return result, created
+
+
+def populate_national(
+    *, seed: int, as_of=None, only=None, report=None, bulk_references: bool = True
+) -> list[Result]:
+    """Every English authority, each sized from its own published January 2025 figures and
+    with its own need and placement mix. Authorities that already have children are skipped,
+    so an interrupted run can be resumed."""
+    results = []
+    for row in published_authorities():
+        if only and row.la_code not in only:
+            continue
+        authority, _, _ = ensure_authority(row.la_code)
+        if authority.children.exists():
+            if report:
+                report(row, None)
+            continue
+        result = populate_authority(
+            authority,
+            Targets(row.ehc_plans, row.sen_support_target),
+            seed=seed,
+            as_of=as_of,
+            published=row,
+            own_mix=True,
+            bulk_references=bulk_references,
+        )
+        results.append(result)
+        if report:
+            report(row, result)
+    return results

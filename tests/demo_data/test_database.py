@@ -1,0 +1,129 @@
+"""Writing generated data to the database (PostgreSQL in the suite): valid by the app's own
+validation, never duplicated, and wired into ``setup_demo``."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+
+from assessments import rulesets
+from assessments.demo_data.calibration import published_authorities
+from assessments.demo_data.generator import Table
+from assessments.demo_data.pipeline import AlreadyPopulated, ensure_authority, populate_named
+from assessments.demo_data.validation import validate_authority
+from assessments.demo_data.writers import MissingColumns, check_columns, writer_for
+from assessments.models import Assessment, Child, DomainRating
+from valuing_send.authorities.models import Authority, Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_passes_the_apps_validation_and_is_not_duplicated(framework):
+    result, created = populate_named("Testshire County Council", "demo", seed=3)
+    authority = result.authority
+    assert created
+    assert authority.children.count() == result.counts["children"] == 2000
+    assert Assessment.objects.filter(authority=authority).count() == result.counts["assessments"]
+    assert (
+        DomainRating.objects.filter(assessment__authority=authority).count()
+        == result.counts["ratings"]
+    )
+    assert authority.settings_register.count() == result.counts["settings"]
+    caseworkers = User.objects.filter(
+        memberships__authority=authority, memberships__role=Role.CASEWORKER
+    )
+    assert caseworkers.count() == 4
+    assert not any(user.has_usable_password() for user in caseworkers)
+    assert {"plan", "rows", "write:ratings", "recommendations", "commit"} <= set(result.timings)
+    # Every current profile has its recommendation, worked out in one batch.
+    complete = Assessment.objects.filter(authority=authority, status="complete")
+    assert authority.recommendations.current().count() == complete.count() > 1000
+    sample = complete.order_by("pk").first()
+    one_by_one = rulesets.recommend(sample)
+    stored = sample.recommendations.get()
+    assert (stored.tier, stored.band, stored.classification) == (
+        one_by_one.tier,
+        one_by_one.band_number,
+        one_by_one.classification,
+    )
+    # The child and settings forms on a sample; every other check on every record.
+    assert validate_authority(authority, form_sample=120) == []
+    with pytest.raises(AlreadyPopulated):
+        populate_named("Testshire County Council", "demo", seed=3)
+    assert authority.children.count() == 2000
+
+
+def test_per_table_reference_checks_give_valid_data(framework):
+    result, _ = populate_named("Checkshire", "demo", seed=4, bulk_references=True)
+    assert "references" in result.timings
+    assert validate_authority(result.authority, form_sample=20) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL COPY path")
+def test_per_table_reference_checks_catch_a_broken_reference(caseworker):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        writer = writer_for(connection)
+        if not writer.trust_references():
+            pytest.skip("needs a PostgreSQL superuser")
+        writer.write(
+            "status_changes",
+            Table(
+                "assessments.AssessmentStatusChange",
+                ("assessment_id", "from_status", "to_status", "by_id", "at", "note"),
+                [(987654321, "", "draft", caseworker.pk, "2026-01-05 10:00:00", "Started")],
+            ),
+        )
+        writer.verify_references()
+
+
+def test_a_model_gaining_a_required_column_is_reported():
+    with pytest.raises(MissingColumns, match="first_name"):
+        check_columns(Child, ("id", "authority_id"))
+
+
+def test_real_authorities_get_their_published_codes_and_others_a_free_code(db):
+    rutland, published, created = ensure_authority("Rutland County Council")
+    assert created and published.la_code == "857"
+    assert (rutland.name, rutland.la_code, rutland.ons_code, rutland.region) == (
+        "Rutland",
+        "857",
+        "E06000017",
+        "East Midlands",
+    )
+    assert ensure_authority("857")[0] == rutland
+    real_codes = {row.la_code for row in published_authorities()}
+    first, _, _ = ensure_authority("Northmoor Borough Council")
+    second, _, _ = ensure_authority("Southmoor Borough Council")
+    for fictional in (first, second):
+        fictional.full_clean()
+        assert fictional.la_code not in real_codes
+    assert first.la_code != second.la_code
+    assert ensure_authority("northmoor borough council")[0] == first
+
+
+def test_generate_demo_command_reports_counts_and_phases(framework):
+    out = io.StringIO()
+    call_command("generate_demo", "--national", "--only", "420", "--seed", "2", stdout=out)
+    scilly = Authority.objects.get(la_code="420")
+    assert scilly.name == "Isles of Scilly"
+    assert scilly.children.filter(sen_status="E").count() == 17
+    text = out.getvalue()
+    assert "Isles of Scilly" in text and "write:ratings" in text and "total" in text
+    call_command("generate_demo", "--national", "--only", "420", stdout=out)
+    assert "already has children, skipped" in out.getvalue()
+    assert scilly.children.count() == 17 + round(17 * 3.375)
+
+
+def test_setup_demo_generates_demo_data_once(framework):
+    out = io.StringIO()
+    call_command("setup_demo", stdout=out)
+    authority = Authority.objects.get(la_code="999")
+    assert authority.children.count() == 2000
+    assert "2,000 children" in out.getvalue()
+    casey = User.objects.get(email="caseworker@demo.valuing-send.test")
+    assert casey.caseload.count() > 100
+    assert casey.caseload.filter(sen_status="E").exists()
+    call_command("setup_demo", stdout=io.StringIO())
+    assert authority.children.count() == 2000
+    assert Assessment.objects.filter(authority=authority).count() < 2600
