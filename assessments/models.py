@@ -5,7 +5,6 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
 from django.utils import timezone
 
 from assessments import codes
@@ -67,8 +66,8 @@ class ChildQuerySet(models.QuerySet):
             pass
         else:
             return self.filter(date_of_birth=born)
-        # Each word must start a first or last name ("pat" finds Patel): prefix matches can use
-        # the name indexes, where a match anywhere in the name would read every child.
+        # Each word must start a first or last name ("pat" finds Patel): prefix matches use the
+        # pattern indexes of migration 0004, where a match anywhere would read every child.
         query = self
         for word in text.split(" "):
             query = query.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word))
@@ -137,8 +136,6 @@ class Child(models.Model):
         ]
         indexes = [
             models.Index(fields=["authority", "last_name", "first_name"]),
-            models.Index("authority", Upper("last_name"), name="child_last_name_search"),
-            models.Index("authority", Upper("first_name"), name="child_first_name_search"),
             models.Index(fields=["authority", "date_of_birth"]),
             models.Index(fields=["authority", "sen_status", "primary_need"]),
         ]
