@@ -2,7 +2,7 @@
 # `make bench`: install what is missing, start a throwaway PostgreSQL and Redis, build a
 # Kent-size authority (load_seeds, generate_demo --scale kent --seed 1), run every benchmark
 # and print one markdown table of the results (bench/results/summary.md). The servers stop on
-# exit, even on failure. Not part of `make test`; 6–7 minutes on a 2-core machine.
+# exit, even on failure. Not part of `make test`; about 3 minutes on a 2-core machine.
 #   BENCH_SCALE=demo scripts/bench.sh    a smaller authority, for working on the benches
 #   BENCH_PAGE_REQUESTS=50               fewer timed requests per page (default 200)
 set -euo pipefail
