@@ -25,6 +25,7 @@ import time
 
 from bench import _dataset
 from bench._report import Metric, write_report
+from bench.rules_engine import timed_single_evaluations
 
 BATCH_RUNS = 5
 REPLAY_RUNS = 5
@@ -105,7 +106,7 @@ def bench_draft(authority, user):
 def main() -> None:
     _dataset.django_setup()
     from assessments import replays, rulesets
-    from assessments.rules import evaluate, evaluate_caseload
+    from assessments.rules import evaluate_caseload
 
     authority = _dataset.bench_authority()
     user = _dataset.bench_caseworker(authority)
@@ -149,30 +150,7 @@ def main() -> None:
     step = max(1, len(caseload) // LATENCY_SAMPLE)
     rows = list(range(0, len(caseload), step))[:LATENCY_SAMPLE]
     sample = [(row, profile_at(caseload, row)) for row in rows]
-    for _, profile in sample[:200]:
-        evaluate(profile, ruleset, register)
-    latencies, mismatches = [], 0
-    for row, profile in sample:
-        started = time.perf_counter()
-        recommendation = evaluate(profile, ruleset, register)
-        latencies.append((time.perf_counter() - started) * 1000)
-        summary = result.row(row)
-        mismatches += (
-            summary.tier,
-            summary.band,
-            summary.total_points,
-            summary.top_up_at_current_setting,
-            summary.mainstream_capable,
-            summary.classification,
-        ) != (
-            recommendation.tier,
-            recommendation.band_number,
-            recommendation.total_points,
-            recommendation.top_up_at_current_setting,
-            recommendation.mainstream_capable,
-            recommendation.classification,
-        )
-    trace_steps = len(recommendation.trace)
+    latencies, mismatches, trace_steps = timed_single_evaluations(sample, ruleset, register, result)
 
     # Replay end to end, against reading the same rows.
     draft = bench_draft(authority, user)

@@ -193,6 +193,34 @@ def bare_weighted_sum(level_rows: list[tuple[int, ...]], weights: tuple[int, ...
     return totals
 
 
+def headline(figures) -> tuple:
+    """The figures the batch path (a CaseloadRow) and `evaluate` (a Recommendation) must agree on."""
+    band = figures.band_number if hasattr(figures, "band_number") else figures.band
+    return (
+        figures.tier,
+        band,
+        figures.total_points,
+        figures.top_up_at_current_setting,
+        figures.mainstream_capable,
+        figures.classification,
+    )
+
+
+def timed_single_evaluations(sample, ruleset, register, result) -> tuple[list[float], int, int]:
+    """`evaluate` with its trace on each (row, profile) of `sample` after a warm-up: the
+    latencies in ms, how many differ from the batch result's row, and the last trace's length."""
+    for _, profile in sample[:200]:
+        evaluate(profile, ruleset, register)
+    latencies, mismatches, trace_steps = [], 0, 0
+    for row, profile in sample:
+        started = time.perf_counter()
+        recommendation = evaluate(profile, ruleset, register)
+        latencies.append((time.perf_counter() - started) * 1000)
+        mismatches += headline(result.row(row)) != headline(recommendation)
+        trace_steps = len(recommendation.trace)
+    return latencies, mismatches, trace_steps
+
+
 def main() -> None:
     ruleset = load_shipped_rulesets()["valuing-send-default"]
     rng = np.random.default_rng(SEED)
@@ -208,30 +236,9 @@ def main() -> None:
     floor_seconds, _ = best_time(lambda: bare_weighted_sum(level_rows, weights))
 
     sample = [profile_at(columns, row) for row in range(LATENCY_SAMPLE)]
-    for child in sample[:200]:
-        evaluate(child, ruleset, register)
-    latencies = []
-    mismatches = 0
-    for row, child in enumerate(sample):
-        started = time.perf_counter()
-        recommendation = evaluate(child, ruleset, register)
-        latencies.append((time.perf_counter() - started) * 1000)
-        summary = result.row(row)
-        mismatches += (
-            summary.tier,
-            summary.band,
-            summary.total_points,
-            summary.top_up_at_current_setting,
-            summary.mainstream_capable,
-            summary.classification,
-        ) != (
-            recommendation.tier,
-            recommendation.band_number,
-            recommendation.total_points,
-            recommendation.top_up_at_current_setting,
-            recommendation.mainstream_capable,
-            recommendation.classification,
-        )
+    latencies, mismatches, _ = timed_single_evaluations(
+        list(enumerate(sample)), ruleset, register, result
+    )
     quantiles = statistics.quantiles(latencies, n=100)
 
     metrics = [
