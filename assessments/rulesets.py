@@ -218,6 +218,19 @@ def recommend(assessment: Assessment, version: RuleSetVersion | None = None, rat
     return evaluate(profile, ruleset, register_for(assessment.authority, ruleset))
 
 
+def headline_fields(figures) -> dict:
+    """The queryable figures of a Recommendation row, from a full recommendation (``evaluate``)
+    or a batch row (``evaluate_caseload``): both carry the same figures."""
+    return {
+        "tier": figures.tier,
+        "band": figures.band_number if hasattr(figures, "band_number") else figures.band,
+        "total_points": figures.total_points,
+        "top_up": figures.top_up_at_current_setting,
+        "mainstream_capable": figures.mainstream_capable,
+        "classification": figures.classification,
+    }
+
+
 def as_json(recommendation) -> dict:
     return _plain(dataclasses.asdict(recommendation))
 
@@ -259,13 +272,8 @@ def recommendation_store(
         assessment=assessment,
         rule_set=version,
         created_at=now,
-        tier=result.tier,
-        band=result.band_number,
-        total_points=result.total_points,
-        top_up=result.top_up_at_current_setting,
-        mainstream_capable=result.mainstream_capable,
-        classification=result.classification,
         result=stored,
+        **headline_fields(result),
     )
 
 
@@ -382,6 +390,15 @@ def ruleset_update_numbers(
     )
 
 
+def ruleset_update_points(version: RuleSetVersion, points, *, by) -> RuleSetVersion:
+    """Change only the points per level (0–4), keeping the bands and funding as they are."""
+    data = yaml.safe_load(version.yaml_text)
+    data["points"]["default"] = list(points)
+    return ruleset_update_yaml(
+        version, _dump(data), expected_row_version=version.row_version, by=by
+    )
+
+
 @transaction.atomic
 def ruleset_activate(version: RuleSetVersion, *, by) -> RuleSetVersion:
     """Make a draft the authority's active rule set; the previous active one is retired.
@@ -474,19 +491,13 @@ def recommendations_store_bulk(authority) -> int:
         for index, (assessment_id, _) in enumerate(ids):
             if assessment_id in have:
                 continue
-            row = result.row(index)
             rows.append(
                 Recommendation(
                     authority_id=authority.pk,
                     assessment_id=assessment_id,
                     rule_set=version,
                     created_at=now,
-                    tier=row.tier,
-                    band=row.band,
-                    total_points=row.total_points,
-                    top_up=row.top_up_at_current_setting,
-                    mainstream_capable=row.mainstream_capable,
-                    classification=row.classification,
+                    **headline_fields(result.row(index)),
                 )
             )
     Recommendation.objects.bulk_create(rows, batch_size=5000)
@@ -501,15 +512,7 @@ def recommendation_detail(recommendation: Recommendation) -> Recommendation:
     if recommendation.result:
         return recommendation
     result = recommend(recommendation.assessment, recommendation.rule_set)
-    fields = {
-        "tier": result.tier,
-        "band": result.band_number,
-        "total_points": result.total_points,
-        "top_up": result.top_up_at_current_setting,
-        "mainstream_capable": result.mainstream_capable,
-        "classification": result.classification,
-        "result": as_stored(result, recommendation.rule_set),
-    }
+    fields = {**headline_fields(result), "result": as_stored(result, recommendation.rule_set)}
     Recommendation.objects.filter(pk=recommendation.pk, result={}).update(**fields)
     for name, value in fields.items():
         setattr(recommendation, name, value)

@@ -49,17 +49,7 @@ def drafts_for_every_authority(by) -> dict[int, RuleSetVersion]:
     drafts = {}
     for authority in Authority.objects.order_by("pk"):
         draft = rulesets.ruleset_copy(shipped, authority, by=by)
-        numbers = rulesets.numbers_of(draft)
-        drafts[authority.pk] = rulesets.ruleset_update_numbers(
-            draft,
-            points=DRAFT_POINTS,
-            band_minimums=[band["min_points"] for band in numbers["bands"]],
-            mainstream_top_ups=[
-                numbers["top_up"][band["number"]]["mainstream"] for band in numbers["bands"]
-            ],
-            expected_row_version=draft.row_version,
-            by=by,
-        )
+        drafts[authority.pk] = rulesets.ruleset_update_points(draft, DRAFT_POINTS, by=by)
     return drafts
 
 

@@ -25,7 +25,7 @@ import time
 
 from bench import _dataset
 from bench._report import Metric, write_report
-from bench.rules_engine import timed_single_evaluations
+from bench.rules_engine import bare_weighted_sum, timed_single_evaluations
 
 BATCH_RUNS = 5
 REPLAY_RUNS = 5
@@ -41,16 +41,6 @@ def best_time(action, runs: int) -> tuple[float, object]:
         result = action()
         best = min(best, time.perf_counter() - started)
     return best, result
-
-
-def bare_weighted_sum(level_rows, weights) -> list[int]:
-    totals = []
-    for row in level_rows:
-        total = 0
-        for weight, level in zip(weights, row, strict=True):
-            total += weight * level
-        totals.append(total)
-    return totals
 
 
 def profile_at(caseload, index: int):
@@ -88,19 +78,7 @@ def bench_draft(authority, user):
         return draft
     shipped = rulesets.active_rule_set(authority)
     draft = rulesets.ruleset_copy(shipped, authority, by=user)
-    numbers = rulesets.numbers_of(draft)
-    top_up = numbers["top_up"]
-    return rulesets.ruleset_update_numbers(
-        draft,
-        points=DRAFT_POINTS,
-        band_minimums=[band["min_points"] for band in numbers["bands"]],
-        mainstream_top_ups=[
-            top_up.get(band["number"], top_up.get(str(band["number"])))["mainstream"]
-            for band in numbers["bands"]
-        ],
-        expected_row_version=draft.row_version,
-        by=user,
-    )
+    return rulesets.ruleset_update_points(draft, DRAFT_POINTS, by=user)
 
 
 def main() -> None:

@@ -39,16 +39,8 @@ def caseload(authority_a, caseworker, oakfield, framework):
 @pytest.fixture
 def draft(rule_sets, authority_a, admin):
     version = rulesets.ruleset_copy(rule_sets["valuing-send-default"], authority_a, by=admin)
-    numbers = rulesets.numbers_of(version)
     # Harsher points for levels 3 and 4: some children move up a band or tier.
-    return rulesets.ruleset_update_numbers(
-        version,
-        points=[0, 1, 3, 12, 20],
-        band_minimums=[b["min_points"] for b in numbers["bands"]],
-        mainstream_top_ups=[numbers["top_up"][b["number"]]["mainstream"] for b in numbers["bands"]],
-        expected_row_version=version.row_version,
-        by=admin,
-    )
+    return rulesets.ruleset_update_points(version, [0, 1, 3, 12, 20], by=admin)
 
 
 def test_replay_matches_one_by_one_evaluation_and_lists_who_changes(

@@ -170,14 +170,7 @@ def test_activating_retires_the_previous_and_a_used_version_is_immutable(
 
 def test_preview_compares_recent_cases(client_as, manager, caseworker, draft, child):
     complete_assessment(child, caseworker, {"speech_language": 3})
-    rulesets.ruleset_update_numbers(
-        draft,
-        points=[0, 1, 3, 30, 40],
-        band_minimums=[b["min_points"] for b in rulesets.numbers_of(draft)["bands"]],
-        mainstream_top_ups=[1500, 3000, 5500, 8500, 12000, 16000, 21000],
-        expected_row_version=draft.row_version,
-        by=manager,
-    )
+    rulesets.ruleset_update_points(draft, [0, 1, 3, 30, 40], by=manager)
     html = client_as(manager).get(reverse("ruleset-preview", args=[draft.pk])).content.decode()
     assert "Amy Jones" in html
     assert re.search(r"3 → <strong>6</strong>", html)  # 16 points → 40 points: band 3 → band 6

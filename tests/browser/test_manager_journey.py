@@ -33,15 +33,7 @@ def test_manager_replays_a_draft_rule_set(
         )
         complete_assessment(other, caseworker, {"social_communication": level})
     draft = rulesets.ruleset_copy(rule_sets["valuing-send-default"], authority_a, by=admin)
-    numbers = rulesets.numbers_of(draft)
-    rulesets.ruleset_update_numbers(
-        draft,
-        points=[0, 2, 6, 12, 20],
-        band_minimums=[b["min_points"] for b in numbers["bands"]],
-        mainstream_top_ups=[numbers["top_up"][b["number"]]["mainstream"] for b in numbers["bands"]],
-        expected_row_version=draft.row_version,
-        by=admin,
-    )
+    rulesets.ruleset_update_points(draft, [0, 2, 6, 12, 20], by=admin)
 
     sign_in(page, live_server, manager.email, PASSWORD)
     expect(page.locator("main")).to_contain_text("Could be prevented, reduced or delayed")
