@@ -10,6 +10,7 @@ from django.utils import timezone
 from assessments import codes
 from assessments.rules import codes as rule_codes
 from valuing_send.authorities.models import Authority, Setting
+from valuing_send.core.dates import age_on, years_before
 
 
 class NeedsFramework(models.Model):
@@ -48,8 +49,8 @@ class ChildQuerySet(models.QuerySet):
 
     def aged_between(self, youngest: int, oldest: int, on: datetime.date):
         """Children whose age in whole years on ``on`` is within [youngest, oldest]."""
-        born_after = _years_before(on, oldest + 1)
-        born_on_or_before = _years_before(on, youngest)
+        born_after = years_before(on, oldest + 1)
+        born_on_or_before = years_before(on, youngest)
         return self.filter(date_of_birth__gt=born_after, date_of_birth__lte=born_on_or_before)
 
     def search(self, text: str):
@@ -72,13 +73,6 @@ class ChildQuerySet(models.QuerySet):
         for word in text.split(" "):
             query = query.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word))
         return query
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year - years, day=28)
 
 
 class Child(models.Model):
@@ -148,8 +142,7 @@ class Child(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     def age_on(self, day: datetime.date) -> int:
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.date_of_birth, day)
 
     @property
     def age(self) -> int:

@@ -18,6 +18,7 @@ from .models import (
     DomainRating,
     NeedsFramework,
 )
+from .vectors import profile_vectors
 
 # ----- Needs framework -----
 
@@ -305,21 +306,6 @@ class AssessmentIncomplete(Exception):
         self.problems = problems
 
 
-def profile_vectors(definition, ratings) -> tuple[str, str, str]:
-    """One character per framework domain, in framework order; '-' where not assessed."""
-    by_domain = {r.domain: r for r in ratings}
-
-    def vector(attribute):
-        chars = []
-        for code in definition.domain_codes:
-            rating = by_domain.get(code)
-            value = getattr(rating, attribute) if rating else None
-            chars.append("-" if value is None else str(value))
-        return "".join(chars)
-
-    return vector("level"), vector("setting_ability"), vector("family_capacity")
-
-
 @transaction.atomic
 def assessment_complete(assessment: Assessment, *, expected_version: int, by) -> Assessment:
     """Complete the profile: it becomes read-only, replaces the child's previous one, and the
@@ -332,7 +318,7 @@ def assessment_complete(assessment: Assessment, *, expected_version: int, by) ->
     problems = missing_answers(locked, ratings)
     if problems:
         raise AssessmentIncomplete(problems)
-    needs, abilities, families = profile_vectors(locked.framework.definition, ratings)
+    needs, abilities, families = profile_vectors(locked.framework.definition.domain_codes, ratings)
     now = timezone.now()
     for previous in locked.child.assessments.filter(status=AssessmentStatus.COMPLETE).exclude(
         pk=locked.pk

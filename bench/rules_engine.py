@@ -33,6 +33,7 @@ from assessments.rules.codes import (
     REQUEST_CODES,
     TIER_CODES,
 )
+from assessments.vectors import decode, encode_rows
 from bench._report import Metric, write_report
 
 CHILDREN = 70_000
@@ -84,15 +85,6 @@ def build_register_records(rng: np.random.Generator) -> list[SettingRecord]:
     return records
 
 
-def as_vectors(matrix: np.ndarray, missing: np.ndarray | None = None) -> list[str]:
-    characters = (matrix + ord("0")).astype(np.uint8)
-    if missing is not None:
-        characters[missing] = ord("-")
-    text = characters.tobytes().decode("ascii")
-    width = matrix.shape[1]
-    return [text[start : start + width] for start in range(0, len(text), width)]
-
-
 def synthetic_caseload(rng: np.random.Generator, records: list[SettingRecord]) -> dict:
     """Plain columns, as a database read would produce them."""
     ages = rng.choice(np.arange(2, 26), CHILDREN, p=_age_weights())
@@ -124,14 +116,14 @@ def synthetic_caseload(rng: np.random.Generator, records: list[SettingRecord]) -
         for age, pick, has in zip(ages.tolist(), picks.tolist(), with_setting.tolist(), strict=True)
     ]
     has_previous = rng.random(CHILDREN) < 0.5
-    previous_vectors = as_vectors(previous)
+    previous_vectors = encode_rows(previous)
     return {
         "domain_codes": NEEDS_DOMAIN_CODES,
-        "need_vectors": as_vectors(levels),
+        "need_vectors": encode_rows(levels),
         "ages": ages.tolist(),
         "sen_statuses": statuses.tolist(),
-        "family_vectors": as_vectors(family, rng.random((CHILDREN, DOMAINS)) < 0.3),
-        "ability_vectors": as_vectors(ability, rng.random((CHILDREN, DOMAINS)) < 0.3),
+        "family_vectors": encode_rows(family, not_rated=rng.random((CHILDREN, DOMAINS)) < 0.3),
+        "ability_vectors": encode_rows(ability, not_rated=rng.random((CHILDREN, DOMAINS)) < 0.3),
         "previous_need_vectors": [
             vector if has else None
             for vector, has in zip(previous_vectors, has_previous.tolist(), strict=True)
@@ -150,26 +142,18 @@ def _age_weights() -> np.ndarray:
     return weights / weights.sum()
 
 
-def _decode(vector: str, missing_as: int) -> dict[str, int]:
-    return {
-        code: missing_as if char == "-" else int(char)
-        for code, char in zip(NEEDS_DOMAIN_CODES, vector, strict=True)
-        if char != "-"
-    }
-
-
 def profile_at(columns: dict, row: int) -> Profile:
     previous = columns["previous_need_vectors"][row]
     return Profile(
-        levels=_decode(columns["need_vectors"][row], 0),
-        setting_ability=_decode(columns["ability_vectors"][row], 3),
-        family_capacity=_decode(columns["family_vectors"][row], 3),
+        levels=decode(NEEDS_DOMAIN_CODES, columns["need_vectors"][row]),
+        setting_ability=decode(NEEDS_DOMAIN_CODES, columns["ability_vectors"][row]),
+        family_capacity=decode(NEEDS_DOMAIN_CODES, columns["family_vectors"][row]),
         age=columns["ages"][row],
         sen_status=columns["sen_statuses"][row],
         current_setting_id=columns["current_setting_ids"][row],
         held_band=columns["held_bands"][row],
         request=columns["requests"][row],
-        previous_levels=None if previous is None else _decode(previous, 0),
+        previous_levels=None if previous is None else decode(NEEDS_DOMAIN_CODES, previous),
     )
 
 

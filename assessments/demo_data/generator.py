@@ -21,6 +21,8 @@ import numpy as np
 
 from assessments.rules.codes import PHASE_AGE_RANGES
 from assessments.validators import upn_check_letter
+from assessments.vectors import encode_rows
+from valuing_send.core.dates import age_on
 
 from . import names as name_lists
 from .calibration import (
@@ -52,12 +54,14 @@ from .quota import (
     largest_remainder,
     weighted_order,
 )
+from .rows import Dataset
 
 NO_DATE = -(10**6)
 STREAMS = ("children", "settings", "people", "dates", "profiles", "assessments")
 PFA = DOMAIN_INDEX["preparing_for_adulthood"]
 PFA_FROM_AGE = 14
 FIRST_MINUTE, LAST_MINUTE = 8 * 60, 18 * 60 - 1  # office hours
+MIN_REVIEW_GAP = 28  # days between a profile and the next, when a year does not fit
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class AuthorityContext:
     region: str
     framework_id: int
     definition: object  # assessments.framework.FrameworkDefinition
+    framework_from: datetime.date  # the framework's effective_from: no assessment before it
     existing_caseworkers: tuple[int, ...] = ()  # user ids already caseworkers here
 
 
@@ -582,10 +587,6 @@ def _academic_year_start(day: datetime.date) -> datetime.date:
     return datetime.date(day.year if day.month >= 9 else day.year - 1, 9, 1)
 
 
-def _age_on(born: datetime.date, day: datetime.date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 def _ages_on(as_of: datetime.date, born: np.ndarray, day: np.ndarray) -> np.ndarray:
     """Exact ages in whole years (day offsets from the reference date)."""
     dates = {}
@@ -597,14 +598,17 @@ def _ages_on(as_of: datetime.date, born: np.ndarray, day: np.ndarray) -> np.ndar
         return found
 
     return np.array(
-        [_age_on(date_of(int(b)), date_of(int(d))) for b, d in zip(born, day, strict=True)],
+        [age_on(date_of(int(b)), date_of(int(d))) for b, d in zip(born, day, strict=True)],
         dtype=np.int64,
     )
 
 
-def plan_dates(cal: Calibration, children: dict, as_of: datetime.date, rng) -> None:
+def plan_dates(
+    cal: Calibration, children: dict, as_of: datetime.date, framework_from: datetime.date, rng
+) -> None:
     """Birth dates, current (and previous) assessment dates, SEN support and plan start dates,
-    and the next review, as day offsets from the reference date (0) into the past (< 0)."""
+    and the next review, as day offsets from the reference date (0) into the past (< 0).
+    Assessments are made on or after ``framework_from``, when their framework came into use."""
     a = cal.assumptions
     n = len(children["age"])
     start = _academic_year_start(as_of)
@@ -620,9 +624,17 @@ def plan_dates(cal: Calibration, children: dict, as_of: datetime.date, rng) -> N
     dob = np.minimum(dob, -1)
     children["dob"] = dob
 
-    # Current assessment: within the last year, after the child was 3 months old.
-    earliest = np.maximum(dob + 90, -360)
-    created = earliest + (rng.random(n) * (-7 - earliest + 1)).astype(np.int64)
+    # Current assessment: within the last year, after the child was 3 months old, and not
+    # before the needs framework it is made with was in use.
+    in_use_from = (framework_from - as_of).days
+    if in_use_from > -1:
+        raise ValueError(
+            f"the needs framework is in use only from {framework_from:%-d %B %Y}: "
+            "choose a later reference date"
+        )
+    earliest = np.maximum(np.maximum(dob + 90, -360), in_use_from)
+    latest = np.maximum(earliest, -7)
+    created = earliest + (rng.random(n) * (latest - earliest + 1)).astype(np.int64)
     completed = np.minimum(created + rng.integers(0, 22, n), -1)
     children["created_day"], children["completed_day"] = created, completed
     children["created_minute"] = rng.integers(FIRST_MINUTE, LAST_MINUTE, n)
@@ -632,9 +644,16 @@ def plan_dates(cal: Calibration, children: dict, as_of: datetime.date, rng) -> N
         rng.integers(FIRST_MINUTE, LAST_MINUTE, n),
     )
 
-    # A previous assessment about a year before, for a quota of those old enough.
+    # A previous assessment about a year before, for a quota of those old enough. Where a year
+    # would go back before the framework was in use, a review sooner after the first profile
+    # (four weeks at least): the framework's first months hold only its own assessments.
     previous_created = created - rng.integers(300, 431, n)
-    eligible = np.flatnonzero(previous_created >= dob + 180)
+    too_early = previous_created < in_use_from
+    if too_early.any():
+        room = np.maximum(created - MIN_REVIEW_GAP - in_use_from, 0)
+        sooner = created - MIN_REVIEW_GAP - (rng.random(n) * (room + 1)).astype(np.int64)
+        previous_created = np.where(too_early, sooner, previous_created)
+    eligible = np.flatnonzero(previous_created >= np.maximum(dob + 180, in_use_from))
     quota = min(len(eligible), round(n * a["previous_assessment_share"]))
     has_previous = np.zeros(n, bool)
     has_previous[rng.permutation(eligible)[:quota]] = True
@@ -874,7 +893,7 @@ def plan_authority(
     pupils = estimated_pupils(targets, published_size)
     settings = plan_settings(cal, ctx, children, pupils, rng["settings"])
     assign_settings(cal, settings, children, rng["settings"])
-    plan_dates(cal, children, as_of, rng["dates"])
+    plan_dates(cal, children, as_of, ctx.framework_from, rng["dates"])
     model = ProfileModel(cal)
     plan_profiles(cal, model, settings, children, as_of, rng["profiles"])
     plan_upns(cal, ctx, settings, children, as_of, rng["people"])
@@ -898,13 +917,6 @@ def plan_authority(
 
 
 @dataclass
-class Table:
-    model: str  # "app_label.ModelName"
-    columns: tuple[str, ...]
-    rows: list[tuple]
-
-
-@dataclass
 class IdBases:
     """The first database id of each table the generator gives ids to itself."""
 
@@ -914,40 +926,22 @@ class IdBases:
     assessment: int = 1
 
 
-@dataclass
-class Dataset:
-    tables: dict[str, Table]
-
-    def digest(self) -> str:
-        """A stable fingerprint of every generated row (compare two runs)."""
-        hasher = hashlib.sha256()
-        for key in sorted(self.tables):
-            table = self.tables[key]
-            hasher.update(f"{key}:{','.join(table.columns)}\n".encode())
-            for row in table.rows:
-                hasher.update(repr(row).encode())
-                hasher.update(b"\n")
-        return hasher.hexdigest()
-
-    def counts(self) -> dict[str, int]:
-        return {key: len(table.rows) for key, table in self.tables.items()}
-
-
 def profile_vectors_of(levels, ability, family, ages) -> list[tuple[str, str, str]]:
-    """The three profile vectors of each assessment, as ``services.profile_vectors`` writes
-    them: one character per framework domain, '-' where not rated (preparing for adulthood
-    under 14) or not answered (ability and family capacity at level 0)."""
-    digits = np.array(list("0123456789-"))
-    young = np.asarray(ages) < PFA_FROM_AGE
-    out = []
-    for values, blank_at_zero in ((levels, False), (ability, True), (family, True)):
-        codes = np.asarray(values, dtype=np.int64).copy()
-        if blank_at_zero:
-            codes[(np.asarray(levels) == 0) | (codes < 0)] = 10
-        codes[young, PFA] = 10
-        chars = np.ascontiguousarray(digits[codes])
-        out.append(chars.view(f"<U{len(DOMAINS)}").ravel().tolist() if len(chars) else [])
-    return list(zip(*out, strict=True))
+    """The three profile vectors of each assessment, as completing it in the app writes them
+    (``assessments.vectors``): preparing for adulthood is not rated under 14, and the setting's
+    ability and the family's capacity are not asked where there is no need (level 0)."""
+    levels = np.asarray(levels)
+    young = np.zeros(levels.shape, bool)
+    young[:, PFA] = np.asarray(ages) < PFA_FROM_AGE
+    no_need = young | (levels == 0)
+    return list(
+        zip(
+            encode_rows(levels, not_rated=young),
+            encode_rows(ability, not_rated=no_need),
+            encode_rows(family, not_rated=no_need),
+            strict=True,
+        )
+    )
 
 
 class _Clock:
@@ -974,55 +968,58 @@ class _Clock:
 
 
 def build_rows(plan: Plan, ids: IdBases) -> Dataset:
+    """The plan as table rows, through one ``rows.Table`` per model (columns from the model's
+    ``_meta``), in the order they are written: a table after those its rows point to."""
     ctx, c = plan.ctx, plan.children
     clock = _Clock(plan.as_of)
     n = plan.child_count
     pool = list(ctx.existing_caseworkers) + [ids.user + k for k in range(len(plan.new_caseworkers))]
     register_day = clock.moment(-400, 9 * 60)
 
-    users = [
-        (
-            ids.user + k,
-            # Unusable (no one signs in as a generated caseworker), but deterministic.
-            "!" + hashlib.sha256(f"{plan.seed}:{ctx.la_code}:{email}".encode()).hexdigest()[:40],
-            None,
-            False,
-            email,
-            full_name,
-            True,
-            False,
-            register_day,
-        )
-        for k, (full_name, email) in enumerate(plan.new_caseworkers)
-    ]
-    memberships = [
-        (ids.user + k, ctx.authority_id, "caseworker", True, register_day, None, register_day, 1)
-        for k in range(len(plan.new_caseworkers))
-    ]
-    settings = [
-        (
-            ids.setting + s,
-            ctx.authority_id,
-            setting.name,
-            setting.urn,
-            setting.ukprn,
-            setting.phase,
-            setting.setting_type,
-            setting.capacity,
-            True,
-            register_day,
-            register_day,
-            1,
-        )
-        for s, setting in enumerate(plan.settings)
-    ]
-    capabilities = [
-        (ids.setting + s, domain, int(level))
-        for s, setting in enumerate(plan.settings)
-        for domain, level in zip(DOMAINS, setting.capabilities, strict=True)
-    ]
+    # Declared in the order they are written: a table after those its rows point to.
+    dataset = Dataset()
+    users = dataset.table("users", "authorities.User", own_ids=True)
+    memberships = dataset.table("memberships", "authorities.Membership")
+    settings = dataset.table("settings", "authorities.Setting", own_ids=True)
+    capabilities = dataset.table("capabilities", "authorities.SettingCapability")
+    children = dataset.table("children", "assessments.Child", own_ids=True)
+    assessments = dataset.table("assessments", "assessments.Assessment", own_ids=True)
+    ratings = dataset.table("ratings", "assessments.DomainRating")
+    changes = dataset.table("status_changes", "assessments.AssessmentStatusChange")
 
-    children_rows, assessments, ratings, changes = [], [], [], []
+    for k, (full_name, email) in enumerate(plan.new_caseworkers):
+        users.add(
+            id=ids.user + k,
+            # Unusable (no one signs in as a generated caseworker), but deterministic.
+            password="!"
+            + hashlib.sha256(f"{plan.seed}:{ctx.la_code}:{email}".encode()).hexdigest()[:40],
+            email=email,
+            full_name=full_name,
+            date_joined=register_day,
+        )
+        memberships.add(
+            user_id=ids.user + k,
+            authority_id=ctx.authority_id,
+            role="caseworker",
+            created_at=register_day,
+            updated_at=register_day,
+        )
+    for s, setting in enumerate(plan.settings):
+        settings.add(
+            id=ids.setting + s,
+            authority_id=ctx.authority_id,
+            name=setting.name,
+            urn=setting.urn,
+            ukprn=setting.ukprn,
+            phase=setting.phase,
+            setting_type=setting.setting_type,
+            capacity=setting.capacity,
+            created_at=register_day,
+            updated_at=register_day,
+        )
+        for domain, level in zip(DOMAINS, setting.capabilities, strict=True):
+            capabilities.add(setting_id=ids.setting + s, domain=domain, level=int(level))
+
     next_assessment = ids.assessment
     caseworker_ids = np.array(pool)[c["caseworker"]].tolist()
     previous_index = {int(row): k for k, row in enumerate(c["previous_rows"])}
@@ -1030,38 +1027,83 @@ def build_rows(plan: Plan, ids: IdBases) -> Dataset:
     domain_count = len(DOMAINS)
     framework_id = ctx.framework_id
     authority_id = ctx.authority_id
-    rating_append = ratings.append
+    add_rating = ratings.add
 
     def profile_rows(assessment_id, levels, ability, family, sources, variant, age_then, by, at):
-        """DomainRating rows for the domains that apply at the child's age."""
+        """DomainRating rows for the domains that apply at the child's age. Returns how many."""
         phase = phase_index(age_then)
+        added = 0
         for d in range(domain_count):
             if d == PFA and age_then < PFA_FROM_AGE:
                 continue
             level = levels[d]
             if level >= 2:
                 source = sources[d]
-                evidence_text = evidence[d, level, phase, source, variant]
-                rating_append(
-                    (
-                        assessment_id,
-                        DOMAINS[d],
-                        level,
-                        evidence_text,
-                        SOURCES[source],
-                        ability[d],
-                        family[d],
-                        at,
-                        by,
-                        1,
-                    )
+                add_rating(
+                    assessment_id=assessment_id,
+                    domain=DOMAINS[d],
+                    level=level,
+                    evidence=evidence[d, level, phase, source, variant],
+                    source=SOURCES[source],
+                    setting_ability=ability[d],
+                    family_capacity=family[d],
+                    updated_at=at,
+                    updated_by_id=by,
                 )
             elif level == 1:
-                rating_append(
-                    (assessment_id, DOMAINS[d], 1, "", "", ability[d], family[d], at, by, 1)
+                add_rating(
+                    assessment_id=assessment_id,
+                    domain=DOMAINS[d],
+                    level=1,
+                    setting_ability=ability[d],
+                    family_capacity=family[d],
+                    updated_at=at,
+                    updated_by_id=by,
                 )
-            else:
-                rating_append((assessment_id, DOMAINS[d], 0, "", "", None, None, at, by, 1))
+            else:  # no need: the setting's ability and the family's capacity are not asked
+                add_rating(
+                    assessment_id=assessment_id,
+                    domain=DOMAINS[d],
+                    level=0,
+                    updated_at=at,
+                    updated_by_id=by,
+                )
+            added += 1
+        return added
+
+    def add_assessment(
+        assessment_id, profile, vectors, by, *, created_at, completed_at, saves_after_ratings, **row
+    ):
+        """An assessment and its ratings. Its version was bumped by each rating saved, and
+        ``saves_after_ratings`` times more (created, completed, superseded)."""
+        rated = profile_rows(assessment_id, *profile, by, completed_at)
+        need, ability, family = vectors
+        assessments.add(
+            id=assessment_id,
+            authority_id=authority_id,
+            framework_id=framework_id,
+            created_at=created_at,
+            created_by_id=by,
+            completed_at=completed_at,
+            completed_by_id=by,
+            need_vector=need,
+            ability_vector=ability,
+            family_vector=family,
+            version=rated + saves_after_ratings,
+            **row,
+        )
+
+    def add_history(assessment_id, by, *steps):
+        """The assessment's status changes, each step ``(from, to, at, note)``."""
+        for from_status, to_status, at, note in steps:
+            changes.add(
+                assessment_id=assessment_id,
+                from_status=from_status,
+                to_status=to_status,
+                by_id=by,
+                at=at,
+                note=note,
+            )
 
     def as_lists(levels, ability, family):
         """Plain Python values (None for not asked), once for all rows: faster than numpy scalars."""
@@ -1084,6 +1126,8 @@ def build_rows(plan: Plan, ids: IdBases) -> Dataset:
         c["previous_levels"], c["previous_ability"], c["previous_family"]
     )
     sources_now, sources_before = c["source"].tolist(), c["previous_source"].tolist()
+    profiles_now = (levels_now, ability_now, family_now, sources_now)
+    profiles_before = (levels_before, ability_before, family_before, sources_before)
     variants = c["evidence_variant"].tolist()
     ages_now, ages_before = c["age_at_current"].tolist(), c["age_at_previous"].tolist()
     settings_base = ids.setting
@@ -1099,7 +1143,6 @@ def build_rows(plan: Plan, ids: IdBases) -> Dataset:
         previous_id = None
         k = previous_index.get(row)
         if k is not None:
-            ratings_before = len(ratings)
             previous_id = next_assessment
             next_assessment += 1
             p_created_day = int(c["previous_created_day"][row])
@@ -1108,261 +1151,82 @@ def build_rows(plan: Plan, ids: IdBases) -> Dataset:
             p_created = clock.moment(p_created_day, c["previous_created_minute"][row])
             p_completed = clock.moment(p_completed_day, c["previous_completed_minute"][row])
             p_setting = int(c["previous_setting"][k])
-            profile_rows(
+            add_assessment(
                 previous_id,
-                levels_before[k],
-                ability_before[k],
-                family_before[k],
-                sources_before[k],
-                variants[row],
-                ages_before[row],
+                [column[k] for column in profiles_before] + [variants[row], ages_before[row]],
+                vectors_before[k],
                 by,
-                p_completed,
-            )
-            assessments.append(
-                (
-                    previous_id,
-                    authority_id,
-                    child_id,
-                    framework_id,
-                    "superseded",
-                    "none",
-                    settings_base + p_setting if p_setting >= 0 else None,
-                    None,
-                    "",
-                    p_created,
-                    by,
-                    completed_at,
-                    p_completed,
-                    by,
-                    *vectors_before[k],
-                    len(ratings) - ratings_before + 3,
-                )
+                created_at=p_created,
+                completed_at=p_completed,
+                saves_after_ratings=3,  # completed, then superseded
+                child_id=child_id,
+                status="superseded",
+                request="none",
+                setting_id=settings_base + p_setting if p_setting >= 0 else None,
+                updated_at=completed_at,
             )
         current_id = next_assessment
         next_assessment += 1
         created_at = clock.moment(created_day, c["created_minute"][row])
-        ratings_before = len(ratings)
-        profile_rows(
+        add_assessment(
             current_id,
-            levels_now[row],
-            ability_now[row],
-            family_now[row],
-            sources_now[row],
-            variants[row],
-            ages_now[row],
+            [column[row] for column in profiles_now] + [variants[row], ages_now[row]],
+            vectors_now[row],
             by,
-            completed_at,
-        )
-        assessments.append(
-            (
-                current_id,
-                authority_id,
-                child_id,
-                framework_id,
-                "complete",
-                c["request"][row],
-                setting_id,
-                previous_id,
-                "",
-                created_at,
-                by,
-                completed_at,
-                completed_at,
-                by,
-                *vectors_now[row],
-                len(ratings) - ratings_before + 2,
-            )
+            created_at=created_at,
+            completed_at=completed_at,
+            saves_after_ratings=2,  # completed
+            child_id=child_id,
+            status="complete",
+            request=c["request"][row],
+            setting_id=setting_id,
+            copied_from_id=previous_id,
+            updated_at=completed_at,
         )
         if previous_id is not None:
             done = plan.as_of + datetime.timedelta(p_completed_day)
-            changes.append((previous_id, "", "draft", by, p_created, "Started"))
-            changes.append((previous_id, "draft", "complete", by, p_completed, ""))
-            changes.append(
-                (
-                    previous_id,
-                    "complete",
-                    "superseded",
-                    by,
-                    completed_at,
-                    f"Replaced by assessment {current_id}",
-                )
+            add_history(
+                previous_id,
+                by,
+                ("", "draft", p_created, "Started"),
+                ("draft", "complete", p_completed, ""),
+                ("complete", "superseded", completed_at, f"Replaced by assessment {current_id}"),
             )
             note = f"Started from the assessment completed on {done.day} {done:%B %Y}"
         else:
             note = "Started"
-        changes.append((current_id, "", "draft", by, created_at, note))
-        changes.append((current_id, "draft", "complete", by, completed_at, ""))
+        add_history(
+            current_id,
+            by,
+            ("", "draft", created_at, note),
+            ("draft", "complete", completed_at, ""),
+        )
 
         is_ehc = bool(c["is_ehc"][row])
         secondary = int(c["secondary"][row])
         band = int(c["held_band"][row])
-        children_rows.append(
-            (
-                child_id,
-                authority_id,
-                c["first_name"][row],
-                c["last_name"][row],
-                born.isoformat(),
-                c["upn"][row],
-                str(c["gender"][row]),
-                str(c["ethnicity"][row]),
-                setting_id,
-                "E" if is_ehc else "K",
-                NEEDS[int(c["need"][row])],
-                NEEDS[secondary] if secondary >= 0 else "",
-                band or None,
-                clock.day(c["support_start"][row]),
-                clock.day(c["plan_start"][row]) if is_ehc else None,
-                None,
-                "",
-                clock.day(c["next_review"][row]),
-                by,
-                clock.moment(first_day - int(c["created_gap"][row]), c["created_minute"][row]),
-                by,
-                completed_at,
-                1,
-            )
+        children.add(
+            id=child_id,
+            authority_id=authority_id,
+            first_name=c["first_name"][row],
+            last_name=c["last_name"][row],
+            date_of_birth=born.isoformat(),
+            upn=c["upn"][row],
+            gender=str(c["gender"][row]),
+            ethnicity=str(c["ethnicity"][row]),
+            current_setting_id=setting_id,
+            sen_status="E" if is_ehc else "K",
+            primary_need=NEEDS[int(c["need"][row])],
+            secondary_need=NEEDS[secondary] if secondary >= 0 else "",
+            held_band=band or None,
+            sen_support_start_date=clock.day(c["support_start"][row]),
+            plan_start_date=clock.day(c["plan_start"][row]) if is_ehc else None,
+            next_review_date=clock.day(c["next_review"][row]),
+            caseworker_id=by,
+            created_at=clock.moment(
+                first_day - int(c["created_gap"][row]), c["created_minute"][row]
+            ),
+            created_by_id=by,
+            updated_at=completed_at,
         )
-
-    return Dataset(
-        {
-            "users": Table(
-                "authorities.User",
-                (
-                    "id",
-                    "password",
-                    "last_login",
-                    "is_superuser",
-                    "email",
-                    "full_name",
-                    "is_active",
-                    "is_staff",
-                    "date_joined",
-                ),
-                users,
-            ),
-            "memberships": Table(
-                "authorities.Membership",
-                (
-                    "user_id",
-                    "authority_id",
-                    "role",
-                    "is_active",
-                    "created_at",
-                    "created_by_id",
-                    "updated_at",
-                    "version",
-                ),
-                memberships,
-            ),
-            "settings": Table(
-                "authorities.Setting",
-                (
-                    "id",
-                    "authority_id",
-                    "name",
-                    "urn",
-                    "ukprn",
-                    "phase",
-                    "setting_type",
-                    "capacity",
-                    "is_active",
-                    "created_at",
-                    "updated_at",
-                    "version",
-                ),
-                settings,
-            ),
-            "capabilities": Table(
-                "authorities.SettingCapability", ("setting_id", "domain", "level"), capabilities
-            ),
-            "children": Table(
-                "assessments.Child",
-                (
-                    "id",
-                    "authority_id",
-                    "first_name",
-                    "last_name",
-                    "date_of_birth",
-                    "upn",
-                    "gender",
-                    "ethnicity",
-                    "current_setting_id",
-                    "sen_status",
-                    "primary_need",
-                    "secondary_need",
-                    "held_band",
-                    "sen_support_start_date",
-                    "plan_start_date",
-                    "plan_ceased_date",
-                    "plan_cease_reason",
-                    "next_review_date",
-                    "caseworker_id",
-                    "created_at",
-                    "created_by_id",
-                    "updated_at",
-                    "version",
-                ),
-                children_rows,
-            ),
-            "assessments": Table(
-                "assessments.Assessment",
-                (
-                    "id",
-                    "authority_id",
-                    "child_id",
-                    "framework_id",
-                    "status",
-                    "request",
-                    "setting_id",
-                    "copied_from_id",
-                    "last_area",
-                    "created_at",
-                    "created_by_id",
-                    "updated_at",
-                    "completed_at",
-                    "completed_by_id",
-                    "need_vector",
-                    "ability_vector",
-                    "family_vector",
-                    "version",
-                ),
-                assessments,
-            ),
-            "ratings": Table(
-                "assessments.DomainRating",
-                (
-                    "assessment_id",
-                    "domain",
-                    "level",
-                    "evidence",
-                    "source",
-                    "setting_ability",
-                    "family_capacity",
-                    "updated_at",
-                    "updated_by_id",
-                    "version",
-                ),
-                ratings,
-            ),
-            "status_changes": Table(
-                "assessments.AssessmentStatusChange",
-                ("assessment_id", "from_status", "to_status", "by_id", "at", "note"),
-                changes,
-            ),
-        }
-    )
-
-
-# Order the writer inserts tables in (foreign keys first).
-TABLE_ORDER = (
-    "users",
-    "memberships",
-    "settings",
-    "capabilities",
-    "children",
-    "assessments",
-    "ratings",
-    "status_changes",
-)
+    return dataset

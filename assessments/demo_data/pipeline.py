@@ -30,7 +30,7 @@ from .calibration import (
     published_authorities,
     scale_targets,
 )
-from .generator import TABLE_ORDER, AuthorityContext, IdBases, build_rows, plan_authority
+from .generator import AuthorityContext, IdBases, build_rows, plan_authority
 from .writers import writer_for
 
 
@@ -111,6 +111,7 @@ def context_for(authority: Authority, framework) -> AuthorityContext:
         region=authority.region,
         framework_id=framework.pk,
         definition=framework.definition,
+        framework_from=framework.effective_from,
         existing_caseworkers=existing,
     )
 
@@ -171,8 +172,8 @@ def populate_authority(
 
         ids = timed("ids", reserve)
         dataset = timed("rows", build_rows, plan, ids)
-        for key in TABLE_ORDER:
-            writer.write(key, dataset.tables[key])
+        for key, table in dataset.tables.items():
+            writer.write(key, table)
         timings.update({f"write:{key}": seconds for key, seconds in writer.timings.items()})
         timed("references", writer.verify_references)
         for step in AFTER_WRITE:

@@ -3,11 +3,10 @@
 Used by the tests (every record at demo scale) and by hand on bigger runs. Calls the real
 functions where they exist: ``ChildForm`` and ``SettingForm`` (on every record, or a sample),
 ``validators.upn_problem`` and ``need_code_problems``, ``services.missing_answers`` and
-``services.profile_vectors``, the framework's ``domains_for_age``."""
+``vectors.profile_vectors``, the framework's ``domains_for_age``."""
 
 from __future__ import annotations
 
-import datetime
 import random
 from collections import defaultdict
 
@@ -22,14 +21,12 @@ from assessments.models import (
     DomainRating,
 )
 from assessments.rules.codes import PHASE_AGE_RANGES
-from assessments.services import missing_answers, profile_vectors
+from assessments.services import missing_answers
 from assessments.validators import need_code_problems, upn_problem
+from assessments.vectors import profile_vectors
 from valuing_send.authorities.models import Role, SettingCapability
 from valuing_send.authorities.register import SettingForm
-
-
-def _age_on(born: datetime.date, day: datetime.date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+from valuing_send.core.dates import age_on
 
 
 def child_form_data(child: Child) -> dict:
@@ -181,13 +178,13 @@ def validate_authority(authority, *, form_sample: int | None = None, seed: int =
         missing = missing_answers(assessment, own)
         if missing:
             problems.append(f"assessment {assessment.pk}: {missing[:3]}")
-        if profile_vectors(definition, own) != (
+        if profile_vectors(definition.domain_codes, own) != (
             assessment.need_vector,
             assessment.ability_vector,
             assessment.family_vector,
         ):
             problems.append(f"assessment {assessment.pk}: vectors differ from profile_vectors")
-        age = _age_on(born[assessment.child_id], timezone.localtime(assessment.created_at).date())
+        age = age_on(born[assessment.child_id], timezone.localtime(assessment.created_at).date())
         expected = {d.code for d in definition.domains_for_age(age)}
         if {r.domain for r in own} != expected:
             problems.append(f"assessment {assessment.pk}: rated domains do not fit age {age}")
@@ -200,6 +197,11 @@ def validate_authority(authority, *, form_sample: int | None = None, seed: int =
             problems.append(f"assessment {assessment.pk}: status changes {changes[assessment.pk]}")
         if not assessment.completed_at or assessment.completed_at > timezone.now():
             problems.append(f"assessment {assessment.pk}: completed at {assessment.completed_at}")
+        elif timezone.localdate(assessment.created_at) < framework.effective_from:
+            problems.append(
+                f"assessment {assessment.pk}: started on {assessment.created_at:%Y-%m-%d}, "
+                f"before its framework was in use ({framework.effective_from})"
+            )
     if set(current_count) != set(born) or any(v != 1 for v in current_count.values()):
         problems.append("every child must have exactly one complete assessment")
     return problems

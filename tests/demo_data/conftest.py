@@ -19,7 +19,7 @@ def definition():
     return build_definition(content)
 
 
-def make_context(definition, la_code="998", region="South East"):
+def make_context(definition, la_code="998", region="South East", framework_from=None):
     return AuthorityContext(
         authority_id=1,
         la_code=la_code,
@@ -27,12 +27,17 @@ def make_context(definition, la_code="998", region="South East"):
         region=region,
         framework_id=1,
         definition=definition,
+        # The shipped framework came into use less than three months before AS_OF.
+        framework_from=framework_from or datetime.date(2026, 9, 1),
     )
 
 
-def generate(definition, *, seed=SEED, scale="demo", la_code="998"):
+def generate(definition, *, seed=SEED, scale="demo", la_code="998", framework_from=None):
     plan = plan_authority(
-        make_context(definition, la_code), scale_targets(scale), as_of=AS_OF, seed=seed
+        make_context(definition, la_code, framework_from=framework_from),
+        scale_targets(scale),
+        as_of=AS_OF,
+        seed=seed,
     )
     return plan, build_rows(plan, IdBases())
 

@@ -9,11 +9,11 @@ from django.db import IntegrityError, connection, transaction
 
 from assessments import rulesets
 from assessments.demo_data.calibration import published_authorities
-from assessments.demo_data.generator import Table
 from assessments.demo_data.pipeline import AlreadyPopulated, ensure_authority, populate_named
+from assessments.demo_data.rows import Table
 from assessments.demo_data.validation import validate_authority
-from assessments.demo_data.writers import MissingColumns, check_columns, writer_for
-from assessments.models import Assessment, Child, DomainRating
+from assessments.demo_data.writers import writer_for
+from assessments.models import Assessment, DomainRating
 from valuing_send.authorities.models import Authority, Role, User
 
 pytestmark = pytest.mark.django_db
@@ -66,20 +66,26 @@ def test_per_table_reference_checks_catch_a_broken_reference(caseworker):
         writer = writer_for(connection)
         if not writer.trust_references():
             pytest.skip("needs a PostgreSQL superuser")
-        writer.write(
-            "status_changes",
-            Table(
-                "assessments.AssessmentStatusChange",
-                ("assessment_id", "from_status", "to_status", "by_id", "at", "note"),
-                [(987654321, "", "draft", caseworker.pk, "2026-01-05 10:00:00", "Started")],
-            ),
+        changes = Table("assessments.AssessmentStatusChange")
+        changes.add(
+            assessment_id=987654321,
+            to_status="draft",
+            by_id=caseworker.pk,
+            at="2026-01-05 10:00:00",
+            note="Started",
         )
+        writer.write("status_changes", changes)
         writer.verify_references()
 
 
 def test_a_model_gaining_a_required_column_is_reported():
-    with pytest.raises(MissingColumns, match="first_name"):
-        check_columns(Child, ("id", "authority_id"))
+    children = Table("assessments.Child", own_ids=True)
+    with pytest.raises(TypeError, match="'first_name', 'last_name', 'date_of_birth',"):
+        children.add(id=1, authority_id=1, updated_at="2026-01-05 10:00:00")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'nickname'"):
+        Table("authorities.SettingCapability").add(
+            setting_id=1, domain="hearing", level=2, nickname="x"
+        )
 
 
 def test_real_authorities_get_their_published_codes_and_others_a_free_code(db):

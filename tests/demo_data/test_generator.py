@@ -9,9 +9,11 @@ import pytest
 
 from assessments.demo_data.calibration import NEEDS, PLACEMENTS, calibration, scale_targets
 from assessments.rules.codes import PHASE_AGE_RANGES
-from assessments.services import missing_answers, profile_vectors
+from assessments.services import missing_answers
 from assessments.validators import need_code_problems, upn_problem
+from assessments.vectors import profile_vectors
 from valuing_send.authorities.models import Setting
+from valuing_send.core.dates import age_on
 
 from .conftest import AS_OF, generate, records
 
@@ -25,10 +27,6 @@ PLACEMENT_OF_TYPE = {
     "early_years": "early_years",
     "other": "other",
 }
-
-
-def _age_on(born, day):
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +98,7 @@ def test_children_pass_the_child_form_rules(rows, demo):
     assert len(upns) > 0.7 * len(rows["children"])
     for child in rows["children"]:
         born = datetime.date.fromisoformat(child["date_of_birth"])
-        assert 0 <= _age_on(born, AS_OF) <= 25
+        assert 0 <= age_on(born, AS_OF) <= 25
         assert not need_code_problems(
             child["sen_status"], child["primary_need"], child["secondary_need"]
         )
@@ -124,7 +122,7 @@ def test_children_pass_the_child_form_rules(rows, demo):
         setting = settings.get(child["current_setting_id"])
         if setting:
             low, high = PHASE_AGE_RANGES[setting["phase"]]
-            assert low <= _age_on(born, AS_OF) <= high, (setting, child)
+            assert low <= age_on(born, AS_OF) <= high, (setting, child)
     secondary = sum(bool(c["secondary_need"]) for c in rows["children"]) / len(rows["children"])
     assert 0.15 < secondary < 0.4
     assert set(Counter(c["gender"] for c in rows["children"])) <= {"F", "M", "U"}
@@ -173,13 +171,13 @@ def test_every_assessment_is_complete_with_the_apps_own_vectors(rows, demo, defi
     for assessment in rows["assessments"]:
         own = ratings[assessment["id"]]
         assert missing_answers(stub, own) == []
-        assert profile_vectors(definition, own) == (
+        assert profile_vectors(definition.domain_codes, own) == (
             assessment["need_vector"],
             assessment["ability_vector"],
             assessment["family_vector"],
         )
         created = datetime.date.fromisoformat(assessment["created_at"][:10])
-        age = _age_on(born[assessment["child_id"]], created)
+        age = age_on(born[assessment["child_id"]], created)
         assert {r.domain for r in own} == {d.code for d in definition.domains_for_age(age)}
         assert all(0 <= r.level <= 4 for r in own)
         assert assessment["completed_at"] >= assessment["created_at"]
@@ -193,17 +191,46 @@ def test_every_assessment_is_complete_with_the_apps_own_vectors(rows, demo, defi
     assert requests["ehc_assessment"] > 0 and requests["specialist_placement"] > 0
 
 
-def test_previous_assessments_are_a_year_earlier_and_mostly_lower(rows):
+def _previous_and_current(rows):
     by_id = {a["id"]: a for a in rows["assessments"]}
-    rose = changed = 0
-    previous = [a for a in rows["assessments"] if a["copied_from_id"]]
-    for current in previous:
-        before = by_id[current["copied_from_id"]]
-        assert before["status"] == "superseded" and before["child_id"] == current["child_id"]
-        gap = datetime.date.fromisoformat(current["created_at"][:10]) - datetime.date.fromisoformat(
-            before["created_at"][:10]
-        )
-        assert 290 <= gap.days <= 440
+    for current in rows["assessments"]:
+        if current["copied_from_id"]:
+            before = by_id[current["copied_from_id"]]
+            assert before["status"] == "superseded" and before["child_id"] == current["child_id"]
+            gap = datetime.date.fromisoformat(
+                current["created_at"][:10]
+            ) - datetime.date.fromisoformat(before["created_at"][:10])
+            yield before, current, gap.days
+
+
+def test_no_assessment_is_dated_before_its_framework_was_in_use(rows):
+    in_use_from = "2026-09-01"  # the shipped framework's effective_from (conftest)
+    for assessment in rows["assessments"]:
+        assert in_use_from <= assessment["created_at"] <= assessment["completed_at"]
+    for change in rows["status_changes"]:
+        assert change["at"] >= in_use_from
+    for rating in rows["ratings"]:
+        assert rating["updated_at"] >= in_use_from
+    # A year's history does not fit in the framework's first months: reviews come sooner.
+    gaps = [gap for _, _, gap in _previous_and_current(rows)]
+    assert 0.2 <= len(gaps) / len(rows["children"]) <= 0.3
+    assert min(gaps) >= 28 and max(gaps) <= 83
+
+
+def test_previous_assessments_are_a_year_earlier_and_mostly_lower(definition):
+    # A framework long in use: a year's history fits, and the rows are the same as they were
+    # before assessments were kept within the framework's time (same seed, same data).
+    plan, dataset = generate(definition, framework_from=datetime.date(2020, 9, 1))
+    rows = {key: list(table.records()) for key, table in dataset.tables.items()}
+    assert min(a["created_at"] for a in rows["assessments"]) < "2025-01-01"
+    assert (
+        dataset.digest()
+        == generate(definition, framework_from=datetime.date(2024, 1, 1))[1].digest()
+    )
+    rose = changed = count = 0
+    for before, current, gap in _previous_and_current(rows):
+        count += 1
+        assert 290 <= gap <= 440
         pairs = [
             (int(b), int(a))
             for b, a in zip(before["need_vector"], current["need_vector"], strict=True)
@@ -212,8 +239,14 @@ def test_previous_assessments_are_a_year_earlier_and_mostly_lower(rows):
         if any(a != b for b, a in pairs):
             changed += 1
             rose += sum(a > b for b, a in pairs) > sum(a < b for b, a in pairs)
-    assert changed / len(previous) > 0.8
+    assert 0.2 <= count / len(rows["children"]) <= 0.3
+    assert changed / count > 0.8
     assert rose / changed > 0.7
+
+
+def test_a_framework_not_yet_in_use_is_refused(definition):
+    with pytest.raises(ValueError, match="in use only from 23 November 2026"):
+        generate(definition, framework_from=AS_OF)
 
 
 KEY_DOMAINS = {
