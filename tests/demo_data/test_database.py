@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 
 from assessments import rulesets
 from assessments.demo_data.calibration import published_authorities
@@ -133,3 +134,36 @@ def test_setup_demo_generates_demo_data_once(framework):
     call_command("setup_demo", stdout=io.StringIO())
     assert authority.children.count() == 2000
     assert Assessment.objects.filter(authority=authority).count() < 2600
+
+
+def test_setup_demo_ships_a_draft_a_manager_can_replay_straight_away(
+    framework, client, django_capture_on_commit_callbacks
+):
+    out = io.StringIO()
+    call_command("setup_demo", stdout=out)
+    authority = Authority.objects.get(la_code="999")
+    draft = authority.rule_sets.get()
+    shipped = rulesets.active_rule_set(authority)
+    assert draft.status == "draft" and draft.based_on == shipped and shipped.authority is None
+    assert draft.created_by.email == "admin@demo.valuing-send.test"
+    assert rulesets.numbers_of(draft)["points"] == [0, 1, 3, 7, 12]
+    assert rulesets.numbers_of(shipped)["points"] == [0, 1, 3, 6, 10]
+    assert rulesets.numbers_of(draft)["bands"] == rulesets.numbers_of(shipped)["bands"]
+    assert f"draft rule set to replay: {draft.name} {draft.version}" in out.getvalue()
+
+    # The manager's tour: sign in, open the rule sets, replay the draft.
+    client.force_login(User.objects.get(email="manager@demo.valuing-send.test"))
+    assert draft.version in client.get(reverse("ruleset-list")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("replay-start", args=[draft.pk]), follow=True)
+    run = authority.replays.get()
+    assert run.status == "done" and run.draft == draft and run.baseline == shipped
+    summary = run.summary
+    assert summary["children"] == 2000
+    assert 0 < summary["changed"] < 2000
+    assert summary["top_up_after"] > summary["top_up_before"]
+    assert "Replay" in response.content.decode()
+
+    # Running it again keeps the draft (and makes no other).
+    call_command("setup_demo", stdout=io.StringIO())
+    assert list(authority.rule_sets.all()) == [draft]

@@ -3,15 +3,17 @@
 Used by ``make run``. Idempotent: running it again resets the demo passwords and keeps data.
 The first time, it also fills the demo authority with generated demo data (about 2,000
 children with needs profiles, a settings register and caseworkers; see
-``assessments/demo_data``); an authority that already has children is left as it is.
-Refuses to run in production.
+``assessments/demo_data``); an authority that already has children is left as it is. While
+the authority has no rule set of its own, the demo admin makes it a draft to replay (a copy of
+the rule set in use with more points for significant and severe needs), so a manager can try
+a replay straight away. Refuses to run in production.
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessments.models import NeedsFramework
+from assessments.models import NeedsFramework, RuleSetVersion
 from valuing_send.authorities.models import Authority, Membership, Role, User
 
 DEMO_AUTHORITY = {
@@ -22,11 +24,16 @@ DEMO_AUTHORITY = {
 }
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_DATA_SEED = 2026
+# The demo draft: points per level 0-4 (the shipped default gives 0, 1, 3, 6, 10). More points
+# for significant and severe needs, the kind of change an authority consults on before adopting
+# it: replayed, some children move up a band and top-up spend rises.
+DEMO_DRAFT_POINTS = (0, 1, 3, 7, 12)
+DEMO_ADMIN = "admin@demo.valuing-send.test"
 DEMO_USERS = [
     ("caseworker@demo.valuing-send.test", "Casey Worker", Role.CASEWORKER),
     ("panel@demo.valuing-send.test", "Pat Panel", Role.PANEL_MEMBER),
     ("manager@demo.valuing-send.test", "Morgan Manager", Role.MANAGER),
-    ("admin@demo.valuing-send.test", "Alex Admin", Role.ADMIN),
+    (DEMO_ADMIN, "Alex Admin", Role.ADMIN),
 ]
 
 
@@ -54,6 +61,7 @@ class Command(BaseCommand):
                     user=user, authority=authority, defaults={"role": role, "is_active": True}
                 )
         self._generate_demo_data(authority)
+        self._draft_rule_set(authority, User.objects.get(email=DEMO_ADMIN))
         self.stdout.write(self.style.SUCCESS(f"\nDemo authority: {authority.name}"))
         self.stdout.write(
             "Sign in at http://127.0.0.1:8000/sign-in/ as any of these (password for all: "
@@ -77,4 +85,24 @@ class Command(BaseCommand):
             f"Generated demo data for {authority.name}: {result.counts['children']:,} children, "
             f"{result.counts['assessments']:,} needs assessments and "
             f"{result.counts['settings']:,} settings in {result.total_seconds:.1f} s"
+        )
+
+    def _draft_rule_set(self, authority, admin):
+        """A draft to replay, made by the demo admin through the rule-set services as an admin
+        would: a copy of the version in use, with its points per level changed."""
+        if authority.rule_sets.exists():
+            return
+        from assessments import rulesets
+
+        try:
+            in_use = rulesets.active_rule_set(authority)
+        except RuleSetVersion.DoesNotExist:
+            self.stdout.write("No rule sets loaded (manage.py load_seeds): no draft to replay.")
+            return
+        with transaction.atomic():
+            draft = rulesets.ruleset_copy(in_use, authority, by=admin)
+            rulesets.ruleset_update_points(draft, DEMO_DRAFT_POINTS, by=admin)
+        self.stdout.write(
+            f"Made a draft rule set to replay: {draft.name} {draft.version} (points per level "
+            f"{', '.join(map(str, DEMO_DRAFT_POINTS))})"
         )
