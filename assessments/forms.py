@@ -6,7 +6,14 @@ from django.utils import timezone
 from assessments import codes
 from assessments.rules import codes as rule_codes
 from valuing_send.authorities.models import Role
-from valuing_send.core.forms import GovukDateField, GovukRadios, VersionedFormMixin
+from valuing_send.core.forms import (
+    GovukDateField,
+    GovukForm,
+    GovukRadios,
+    VersionedFormMixin,
+    VersionField,
+    has_hidden_characters,
+)
 
 from .validators import need_code_problems, normalise_upn, upn_problem
 
@@ -17,15 +24,21 @@ def _blank_choice(label, choices):
     return [("", label), *choices]
 
 
-class ChildForm(forms.Form):
-    """Create or edit a child's record. Settings and caseworkers come from the authority only."""
+class ChildForm(GovukForm):
+    """Create or edit a child's record. Settings and caseworkers come from the authority only.
+    Editing adds the record's ``version`` (optimistic locking)."""
 
-    first_name = forms.CharField(
-        label="First name", max_length=100, error_messages={"required": "Enter the first name"}
-    )
-    last_name = forms.CharField(
-        label="Last name", max_length=100, error_messages={"required": "Enter the last name"}
-    )
+    error_nouns = {
+        "first_name": "the child's first name",
+        "last_name": "the child's last name",
+        "gender": "the child's gender",
+        "ethnicity": "the child's ethnicity",
+        "primary_need": "the primary type of need",
+        "secondary_need": "the secondary type of need",
+    }
+
+    first_name = forms.CharField(label="First name", max_length=100)
+    last_name = forms.CharField(label="Last name", max_length=100)
     date_of_birth = GovukDateField(label="Date of birth", help_text="For example, 27 3 2016")
     upn = forms.CharField(
         label="Unique pupil number (UPN) (optional)",
@@ -37,8 +50,14 @@ class ChildForm(forms.Form):
     gender = forms.ChoiceField(
         label="Gender", choices=codes.GENDERS, widget=GovukRadios(inline=True)
     )
+    # Optional, with a blank first option: a skipped answer must not be stored as the first
+    # code in the list ("White – British"). Blank is stored as NOBT, the census code for
+    # "information not yet obtained".
     ethnicity = forms.ChoiceField(
-        label="Ethnicity", choices=codes.ETHNICITIES, help_text="Recorded for equality monitoring."
+        label="Ethnicity (optional)",
+        choices=_blank_choice("Not recorded", codes.ETHNICITIES),
+        required=False,
+        help_text="Recorded for equality monitoring.",
     )
     current_setting = forms.TypedChoiceField(
         label="Current school or setting", coerce=int, required=False, empty_value=None
@@ -53,7 +72,6 @@ class ChildForm(forms.Form):
                 "N": "Known to the service, but with no special educational needs identified",
             }
         ),
-        error_messages={"required": "Select the SEN status"},
     )
     primary_need = forms.ChoiceField(
         label="Primary type of need",
@@ -91,6 +109,8 @@ class ChildForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.authority = authority
         self.child = child
+        if child is not None:
+            self.fields["version"] = VersionField()
         self.setting_options = {
             s.pk: s for s in authority.settings_register.active().order_by("name")
         }
@@ -145,6 +165,9 @@ class ChildForm(forms.Form):
                 f"The child or young person must be {OLDEST_AGE} or younger: date of birth must be after {oldest:%-d %B %Y}"
             )
         return born
+
+    def clean_ethnicity(self):
+        return self.cleaned_data["ethnicity"] or "NOBT"
 
     def clean_current_setting(self):
         value = self.cleaned_data["current_setting"]
@@ -267,7 +290,7 @@ class DomainRatingForm(VersionedFormMixin):
         }
 
 
-class AssessmentRequestForm(forms.Form):
+class AssessmentRequestForm(GovukForm):
     page_heading_field = "request"
 
     seen = forms.ChoiceField(choices=rule_codes.REQUESTS, widget=forms.HiddenInput)
@@ -296,7 +319,7 @@ class CompleteForm(VersionedFormMixin):
     """Only the version of the answers the user checked."""
 
 
-class ChildFilterForm(forms.Form):
+class ChildFilterForm(GovukForm):
     """The children list's search and filters (GET). Invalid values are ignored, not errors."""
 
     q = forms.CharField(
@@ -337,7 +360,7 @@ class ChildFilterForm(forms.Form):
         return self.cleaned_data
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(GovukForm):
     """A person's decision that differs from the recommendation. The reason is required."""
 
     tier = forms.ChoiceField(
@@ -387,10 +410,10 @@ class OverrideForm(forms.Form):
         return reason
 
 
-class RuleSetYamlForm(forms.Form):
+class RuleSetYamlForm(GovukForm):
     """The whole rule set as YAML: typed in, or uploaded as a file (which then wins)."""
 
-    row_version = forms.IntegerField(widget=forms.HiddenInput)
+    row_version = VersionField()
     yaml_text = forms.CharField(
         label="Rules (YAML)",
         required=False,
@@ -421,15 +444,21 @@ class RuleSetYamlForm(forms.Form):
             except UnicodeDecodeError:
                 self.add_error("upload", "The file must be UTF-8 text (a YAML file)")
                 return data
+            if has_hidden_characters(data["yaml_text"], multiline=True):
+                self.add_error(
+                    "upload",
+                    "The file must not include control characters or text-direction overrides",
+                )
+                return data
         if not (data.get("yaml_text") or "").strip():
             self.add_error("yaml_text", "Enter the rules, or upload a YAML file")
         return data
 
 
-class RuleSetNumbersForm(forms.Form):
+class RuleSetNumbersForm(GovukForm):
     """Points per level and, per band, the minimum points and the mainstream top-up."""
 
-    row_version = forms.IntegerField(widget=forms.HiddenInput)
+    row_version = VersionField()
 
     def __init__(self, *args, bands, **kwargs):
         super().__init__(*args, **kwargs)

@@ -43,6 +43,7 @@ def child_form_data(child: Child) -> dict:
         "secondary_need": child.secondary_need,
         "held_band": child.held_band or "",
         "caseworker": child.caseworker_id or "",
+        "version": child.version,
     }
     for name in ("date_of_birth", "sen_support_start_date", "plan_start_date", "next_review_date"):
         value = getattr(child, name)
@@ -78,6 +79,7 @@ def validate_authority(authority, *, form_sample: int | None = None, seed: int =
             "setting_type": setting.setting_type,
             "capacity": "" if setting.capacity is None else setting.capacity,
             "is_active": "on" if setting.is_active else "",
+            "version": setting.version,
         }
         form = SettingForm(data, instance=setting, authority=authority)
         if not form.is_valid():

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from valuing_send.authorities.tenancy import get_or_404, requires
+from valuing_send.core.forms import form_data
 from valuing_send.core.locking import ConflictError
 
 from .. import presenters, queries, services
@@ -70,7 +71,7 @@ def child_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 @requires("child.edit")
 def child_create(request):
-    form = ChildForm(request.POST or None, authority=request.authority)
+    form = ChildForm(form_data(request), authority=request.authority)
     if request.method == "POST" and form.is_valid():
         child = services.child_create(request.authority, form.cleaned_data, by=request.user)
         messages.success(request, f"{child.full_name} has been added")
@@ -87,6 +88,7 @@ def _initial(child) -> dict:
     initial = {name: getattr(child, name) for name in services.CHILD_FIELDS}
     initial["current_setting"] = child.current_setting_id
     initial["caseworker"] = child.caseworker_id
+    initial["version"] = child.version
     return initial
 
 
@@ -95,22 +97,28 @@ def _initial(child) -> dict:
 def child_edit(request, pk):
     child = _child(request, pk)
     form = ChildForm(
-        request.POST or None, authority=request.authority, child=child, initial=_initial(child)
+        form_data(request), authority=request.authority, child=child, initial=_initial(child)
     )
     conflict = None
-    if request.method == "POST":
-        version = request.POST.get("version", "")
-        if form.is_valid() and version.isdigit():
-            try:
-                services.child_update(
-                    child, form.cleaned_data, expected_version=int(version), by=request.user
-                )
-            except ConflictError as error:
-                conflict = _changed_fields(form, error.current)
-                child = error.current
-            else:
-                messages.success(request, f"{child.full_name}'s details have been saved")
-                return redirect("child-detail", pk=child.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_update(
+                child,
+                form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except ConflictError as error:
+            conflict = _changed_fields(form, error.current)
+            child = error.current
+            # Saving again from this page is a deliberate choice to keep this user's answers.
+            data = request.POST.copy()
+            data["version"] = str(child.version)
+            form = ChildForm(data, authority=request.authority, child=child)
+            form.is_valid()
+        else:
+            messages.success(request, f"{child.full_name}'s details have been saved")
+            return redirect("child-detail", pk=child.pk)
     status = 409 if conflict is not None else 400 if form.errors else 200
     return render(
         request,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from valuing_send.authorities.tenancy import get_or_404, requires
+from valuing_send.core.forms import form_data
 from valuing_send.core.locking import ConflictError
 
 from .. import presenters, services
@@ -147,7 +148,7 @@ def assessment_about(request, pk):
     if not assessment.is_draft:
         return _not_editable(request, assessment)
     form = AssessmentRequestForm(
-        request.POST or None, initial={"request": assessment.request, "seen": assessment.request}
+        form_data(request), initial={"request": assessment.request, "seen": assessment.request}
     )
     conflict = None
     if request.method == "POST" and form.is_valid():

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from valuing_send.authorities.tenancy import get_or_404, requires
+from valuing_send.core.forms import form_data
 
 from .. import rulesets, services
 from ..forms import OverrideForm
@@ -22,7 +23,7 @@ def override_create(request, pk):
     )
     assessment = recommendation.assessment
     form = OverrideForm(
-        request.POST or None, initial={"tier": recommendation.tier, "band": recommendation.band}
+        form_data(request), initial={"tier": recommendation.tier, "band": recommendation.band}
     )
     if request.method == "POST" and form.is_valid():
         services.override_record(recommendation, by=request.user, **form.cleaned_data)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from valuing_send.authorities.tenancy import get_or_404, requires
+from valuing_send.core.forms import form_data
 from valuing_send.core.locking import ConflictError
 
 from .. import replays, rulesets
@@ -103,7 +104,7 @@ def ruleset_edit_yaml(request, pk):
     if not rulesets.editable(version):
         return _cannot_change(request, version)
     form = RuleSetYamlForm(
-        request.POST or None,
+        form_data(request),
         request.FILES or None,
         initial={"yaml_text": version.yaml_text, "row_version": version.row_version},
     )
@@ -159,7 +160,7 @@ def ruleset_edit_numbers(request, pk):
             band["number"], numbers["top_up"].get(str(band["number"]), {})
         )
         initial[f"band_{band['number']}_top_up"] = top_up.get("mainstream")
-    form = RuleSetNumbersForm(request.POST or None, bands=numbers["bands"], initial=initial)
+    form = RuleSetNumbersForm(form_data(request), bands=numbers["bands"], initial=initial)
     problems, status = [], 200
     if request.method == "POST":
         status = 400

@@ -205,7 +205,34 @@ class TestChildCreate:
             ({"sen_status": "E"}, "plan_start_date_0", "Enter the date the EHC plan started"),
             ({"primary_need": ""}, "primary_need", "Select the primary type of need"),
             ({"sen_status": ""}, "sen_status_0", "Select the SEN status"),
-            ({"first_name": ""}, "first_name", "Enter the first name"),
+            ({"first_name": ""}, "first_name", "Enter the child's first name"),
+            ({"last_name": "  "}, "last_name", "Enter the child's last name"),
+            ({"gender": ""}, "gender_0", "Select the child's gender"),
+            ({"ethnicity": "ZZZZ"}, "ethnicity", "Select the child's ethnicity from the list"),
+            (
+                {"first_name": "Sam\u202eyrraH"},
+                "first_name",
+                "The child's first name must not include control characters or text-direction overrides",
+            ),
+            (
+                {"last_name": "Taylor\x1b[2J"},
+                "last_name",
+                "The child's last name must not include control characters",
+            ),
+            (
+                {"date_of_birth_year": "2147483648"},
+                "date_of_birth_0",
+                "Date of birth must be a real date",
+            ),
+            (
+                {
+                    "next_review_date_day": "99999999999999999999",
+                    "next_review_date_month": "1",
+                    "next_review_date_year": "2027",
+                },
+                "next_review_date_0",
+                "Next review due must be a real date",
+            ),
         ],
     )
     def test_bad_input_is_explained_and_nothing_saved(
@@ -216,7 +243,7 @@ class TestChildCreate:
         assert response.status_code == 400
         assert f'<a href="#id_{field}">' in html
         assert message in html.replace("&#x27;", "'")
-        assert 'value="Taylor"' in html or overrides.get("last_name") == ""
+        assert 'value="Taylor"' in html or "last_name" in overrides
         assert not Child.objects.exists()
 
     def test_duplicate_upn_in_the_authority(self, client_as, caseworker, child):
@@ -238,8 +265,40 @@ class TestChildCreate:
             reverse("child-create"), child_data(current_setting=str(foreign.pk))
         )
         assert response.status_code == 400
-        assert "Select a valid choice" in response.content.decode()
+        assert "Select the current school or setting from the list" in response.content.decode()
         assert not Child.objects.exists()
+
+    def test_every_required_answer_missing_is_worded_the_govuk_way(self, client_as, caseworker):
+        response = client_as(caseworker).post(reverse("child-create"), {})
+        html = response.content.decode().replace("&#x27;", "'")
+        assert response.status_code == 400
+        for message in (
+            "Enter the child's first name",
+            "Enter the child's last name",
+            "Enter the date of birth",
+            "Select the child's gender",
+            "Select the SEN status",
+        ):
+            assert f">{message}</a>" in html, message  # in the error summary
+        assert "This field is required" not in html
+        assert not Child.objects.exists()
+
+    def test_ethnicity_left_unanswered_is_not_recorded_never_white_british(
+        self, client_as, caseworker
+    ):
+        client = client_as(caseworker)
+        form = client.get(reverse("child-create")).content.decode()
+        select = form[form.index('name="ethnicity"') :]
+        select = select[: select.index("</select>")]
+        assert select.index('<option value="" selected>Not recorded</option>') < select.index(
+            'value="WBRI"'
+        )
+        assert 'value="WBRI" selected' not in select
+        response = client.post(reverse("child-create"), child_data(ethnicity=""))
+        assert response.status_code == 302
+        child = Child.objects.get()
+        assert child.ethnicity == "NOBT"
+        assert child.get_ethnicity_display() == "Information not yet obtained"
 
     def test_manager_cannot_add_children(self, client_as, manager):
         assert client_as(manager).get(reverse("child-create")).status_code == 403
@@ -271,9 +330,27 @@ class TestChildEdit:
             in html
         )
         assert 'value="Jonas"' in html  # the user's answer is kept
-        assert '<input type="hidden" name="version" value="2">' in html
+        assert '<input type="hidden" name="version" value="2" id="id_version">' in html
         child.refresh_from_db()
         assert child.last_name == "Jones-Smith"
+
+    @pytest.mark.parametrize("version", ["²", "abc", "-1", "", None, "99999999999999999999"])
+    def test_a_missing_or_malformed_version_is_explained_and_nothing_saved(
+        self, client_as, caseworker, child, version
+    ):
+        data = child_data(first_name="Amelia", last_name="Jones", upn=child.upn)
+        if version is not None:
+            data["version"] = version
+        response = client_as(caseworker).post(reverse("child-edit", args=[child.pk]), data)
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert (
+            '<a href="#main-content">This page is out of date or was not sent in full. '
+            "Reload the page and try again</a>" in html
+        )
+        assert 'value="Amelia"' in html  # the user's answers are kept
+        child.refresh_from_db()
+        assert child.first_name == "Amy" and child.version == 1
 
     def test_another_authoritys_child_cannot_be_edited(self, client_as, caseworker, child_b):
         response = client_as(caseworker).post(

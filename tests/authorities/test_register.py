@@ -211,3 +211,56 @@ def test_edit_conflict_keeps_the_admins_input(client_as, admin, oakfield, framew
     assert 'value="Oakfield School"' in html
     oakfield.refresh_from_db()
     assert oakfield.name == "Oakfield Primary Academy"
+
+
+def setting_data(**overrides):
+    return {
+        "name": "Oakfield School",
+        "urn": "900001",
+        "ukprn": "",
+        "phase": "primary",
+        "setting_type": "mainstream",
+        "capacity": "420",
+        "is_active": "on",
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize("version", ["²", "abc", "-1", "", None])
+def test_edit_with_a_missing_or_malformed_version_is_explained_and_saves_nothing(
+    client_as, admin, oakfield, framework, version
+):
+    data = setting_data()
+    if version is not None:
+        data["version"] = version
+    response = client_as(admin).post(reverse("setting-edit", args=[oakfield.pk]), data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        '<a href="#main-content">This page is out of date or was not sent in full. '
+        "Reload the page and try again</a>" in html
+    )
+    assert 'value="Oakfield School"' in html
+    oakfield.refresh_from_db()
+    assert oakfield.name == "Oakfield Primary School" and oakfield.version == 1
+
+
+def test_edit_saves_with_the_version_from_the_page(client_as, admin, oakfield, framework):
+    client = client_as(admin)
+    page = client.get(reverse("setting-edit", args=[oakfield.pk])).content.decode()
+    assert '<input type="hidden" name="version" value="1" id="id_version">' in page
+    response = client.post(reverse("setting-edit", args=[oakfield.pk]), setting_data(version="1"))
+    assert response.status_code == 302
+    oakfield.refresh_from_db()
+    assert oakfield.name == "Oakfield School" and oakfield.version == 2
+
+
+def test_a_huge_capacity_is_explained_not_a_crash(client_as, admin, oakfield, framework):
+    response = client_as(admin).post(
+        reverse("setting-edit", args=[oakfield.pk]),
+        setting_data(version="1", capacity="99999999999999999999"),
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<a href="#id_capacity">Capacity must be 100,000 places or fewer</a>' in html
+    assert '<h1 class="govuk-heading-l">Change Oakfield Primary School</h1>' in html

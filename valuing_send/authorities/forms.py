@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 from valuing_send.celery import enqueue_on_commit
-from valuing_send.core.forms import GovukRadios, VersionedFormMixin
+from valuing_send.core.forms import GovukForm, GovukFormMixin, GovukRadios, VersionedFormMixin
 
 from .models import ROLE_DESCRIPTIONS, Role, User
 
@@ -21,7 +21,7 @@ def role_field(label="Role"):
     )
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(GovukFormMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct email address and password",
         "inactive": "This account has been deactivated. Ask your authority admin for access",
@@ -38,7 +38,9 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
 
 
-class AddUserForm(forms.Form):
+class AddUserForm(GovukForm):
+    error_nouns = {"full_name": "the person's full name"}
+
     full_name = forms.CharField(
         label="Full name",
         max_length=150,
@@ -67,7 +69,7 @@ class MembershipStatusForm(VersionedFormMixin):
     """The version only: activation and deactivation are buttons."""
 
 
-class GovukPasswordResetForm(PasswordResetForm):
+class GovukPasswordResetForm(GovukFormMixin, PasswordResetForm):
     """Sends the reset email through the task queue instead of during the request."""
 
     def __init__(self, *args, **kwargs):
@@ -84,7 +86,7 @@ class GovukPasswordResetForm(PasswordResetForm):
             enqueue_on_commit(send_password_reset_email, user.pk)
 
 
-class GovukSetPasswordForm(SetPasswordForm):
+class GovukSetPasswordForm(GovukFormMixin, SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = "New password"

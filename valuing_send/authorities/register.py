@@ -2,18 +2,22 @@
 their capabilities. Views are in ``views_register.py``."""
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.db import transaction
 
 from assessments.rules import setting_readiness
-from valuing_send.core.forms import GovukRadios, VersionedFormMixin
+from valuing_send.core.forms import GovukModelForm, GovukRadios, VersionedFormMixin, VersionField
 from valuing_send.core.locking import save_versioned
 
 from .models import Setting, SettingCapability
 
+# More places than the largest school in England has, with room to spare.
+LARGEST_CAPACITY = 100_000
+
 SETTING_FIELDS = ("name", "urn", "ukprn", "phase", "setting_type", "capacity", "is_active")
 
 
-class SettingForm(forms.ModelForm):
+class SettingForm(GovukModelForm):
     class Meta:
         model = Setting
         fields = SETTING_FIELDS
@@ -29,7 +33,11 @@ class SettingForm(forms.ModelForm):
                 "required": "Select the type of setting",
                 "invalid_choice": "Select the type of setting",
             },
-            "capacity": {"invalid": "Capacity must be a whole number, like 420"},
+            "capacity": {
+                "invalid": "Capacity must be a whole number, like 420",
+                "min_value": "Capacity must be 0 or more",
+                "max_value": f"Capacity must be {LARGEST_CAPACITY:,} places or fewer",
+            },
         }
         widgets = {
             "phase": GovukRadios(),
@@ -48,6 +56,11 @@ class SettingForm(forms.ModelForm):
     def __init__(self, *args, authority, **kwargs):
         super().__init__(*args, **kwargs)
         self.authority = authority
+        if self.instance.pk:  # editing: the version the admin started from
+            self.fields["version"] = VersionField()
+            self.initial.setdefault("version", self.instance.version)
+        self.fields["capacity"].max_value = LARGEST_CAPACITY
+        self.fields["capacity"].validators.append(MaxValueValidator(LARGEST_CAPACITY))
         self.fields["urn"].label = "URN (optional)"
         self.fields["ukprn"].label = "UKPRN (optional)"
 

@@ -6,6 +6,7 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from valuing_send.core.forms import form_data
 from valuing_send.core.locking import ConflictError
 
 from . import services
@@ -80,7 +81,7 @@ def users(request):
 @require_http_methods(["GET", "POST"])
 @requires("user.manage")
 def user_add(request):
-    form = AddUserForm(request.POST or None)
+    form = AddUserForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_add(
@@ -107,7 +108,7 @@ def _membership(request, pk):
 def user_edit(request, pk):
     membership = _membership(request, pk)
     form = ChangeRoleForm(
-        request.POST or None, initial={"role": membership.role, "version": membership.version}
+        form_data(request), initial={"role": membership.role, "version": membership.version}
     )
     conflict = None
     if request.method == "POST" and form.is_valid():

@@ -1,5 +1,7 @@
 """The settings register: every role can look; authority admins maintain it."""
 
+import copy
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -8,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.rules import codes as rule_codes
 from assessments.services import current_framework
+from valuing_send.core.forms import form_data
 from valuing_send.core.locking import ConflictError
 
 from . import register
@@ -76,7 +79,7 @@ def setting_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 @requires("setting.manage")
 def setting_create(request):
-    form = register.SettingForm(request.POST or None, authority=request.authority)
+    form = register.SettingForm(form_data(request), authority=request.authority)
     if request.method == "POST" and form.is_valid():
         setting = register.setting_create(request.authority, form.cleaned_data, by=request.user)
         messages.success(
@@ -95,20 +98,29 @@ def setting_create(request):
 @requires("setting.manage")
 def setting_edit(request, pk):
     setting = _setting(request, pk)
-    form = register.SettingForm(request.POST or None, authority=request.authority, instance=setting)
+    # The form works on a copy: the page's heading names the setting as saved, not as typed.
+    form = register.SettingForm(
+        form_data(request), authority=request.authority, instance=copy.copy(setting)
+    )
     conflict = False
     if request.method == "POST" and form.is_valid():
-        version = request.POST.get("version", "")
         try:
             register.setting_update(
                 setting,
                 form.cleaned_data,
-                expected_version=int(version) if version.isdigit() else -1,
+                expected_version=form.cleaned_data["version"],
                 by=request.user,
             )
         except ConflictError as error:
             conflict = True
             setting = error.current
+            # Saving again from this page is a deliberate choice to keep this admin's version.
+            data = request.POST.copy()
+            data["version"] = str(setting.version)
+            form = register.SettingForm(
+                data, authority=request.authority, instance=_setting(request, pk)
+            )
+            form.is_valid()
         else:
             messages.success(request, f"{setting.name} has been saved")
             return redirect("setting-detail", pk=setting.pk)
@@ -126,7 +138,7 @@ def setting_capabilities(request, pk):
     setting = _setting(request, pk)
     domains = _domains()
     initial = {"version": setting.version, **setting.capability_map()}
-    form = register.CapabilityForm(request.POST or None, domains=domains, initial=initial)
+    form = register.CapabilityForm(form_data(request), domains=domains, initial=initial)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
