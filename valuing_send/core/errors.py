@@ -9,6 +9,12 @@ def bad_request(request, exception=None):
     return render(request, "errors/400.html", status=400)
 
 
+def csrf_failure(request, reason=""):
+    """The form's CSRF token was missing or did not match: usually a page left open until the
+    session expired, or a form sent from another site."""
+    return render(request, "errors/csrf.html", status=403)
+
+
 def permission_denied(request, exception=None):
     reason = str(exception) if exception and str(exception) else ""
     return render(request, "errors/403.html", {"reason": reason}, status=403)
