@@ -93,8 +93,34 @@ class RulesetError(ValueError):
         )
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that a rule set may not contain; its problem is the whole message."""
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses repeated keys, which plain YAML silently overwrites."""
+    """A safe loader that refuses repeated keys, which plain YAML silently overwrites; anchors
+    and aliases, so a small file cannot expand into a huge one ("billion laughs"); and dates
+    that do not exist, which PyYAML's timestamp constructor would raise as a bare ValueError."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(
+                None,
+                None,
+                "anchors and aliases (& and *) are not allowed in a rule set: "
+                "write each value out in full",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            raise _Refused(
+                None, None, f"is not a real date: {node.value}", node.start_mark
+            ) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: set[Any] = set()
@@ -106,6 +132,11 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep)
+
+
+_UniqueKeyLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _UniqueKeyLoader.construct_yaml_timestamp
+)
 
 
 def ruleset_from_yaml(text: str, source: str) -> RuleSet:
@@ -120,9 +151,9 @@ def ruleset_from_yaml(text: str, source: str) -> RuleSet:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(file)"
         problem = getattr(error, "problem", None) or str(error)
-        raise RulesetError(
-            source, [RulesetProblem(where, f"is not valid YAML: {problem}")]
-        ) from None
+        if not isinstance(error, _Refused):
+            problem = f"is not valid YAML: {problem}"
+        raise RulesetError(source, [RulesetProblem(where, problem)]) from None
     return parse_ruleset(data, source)
 
 

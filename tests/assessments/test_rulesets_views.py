@@ -185,3 +185,36 @@ def test_another_authoritys_draft_is_not_found(client_as, draft, authority_b):
     assert client.get(reverse("ruleset-detail", args=[draft.pk])).status_code == 404
     assert client.post(reverse("ruleset-activate", args=[draft.pk])).status_code == 404
     assert client.post(reverse("replay-start", args=[draft.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("how", ["typed", "uploaded"])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda text: re.sub(r"effective_from: \S+", "effective_from: 2025-02-31", text),
+            "is not a real date: 2025-02-31",
+        ),
+        (
+            lambda text: text + "\nnotes: &a [1, 2]\nmore: [*a, *a]\n",
+            "anchors and aliases (&amp; and *) are not allowed",
+        ),
+    ],
+)
+def test_impossible_dates_and_aliases_are_explained_not_a_crash(
+    client_as, admin, draft, how, change, message
+):
+    before = draft.yaml_text
+    assert "effective_from: " in before
+    text = change(before)
+    data = {"row_version": draft.row_version, "yaml_text": text if how == "typed" else ""}
+    if how == "uploaded":
+        data["upload"] = SimpleUploadedFile("rules.yaml", text.encode(), content_type="text/yaml")
+    response = client_as(admin).post(reverse("ruleset-edit-yaml", args=[draft.pk]), data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "govuk-error-summary" in html
+    assert re.search(r'<a href="#id_yaml_text">line \d+: ', html)
+    assert message in html
+    draft.refresh_from_db()
+    assert draft.yaml_text == before

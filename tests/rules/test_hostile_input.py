@@ -1,6 +1,8 @@
 """Rule files come from admins' uploads: whatever they contain, the answer is a located
 RulesetError, never a crash, a hang or numbers that overflow the batch engine's arrays."""
 
+import re
+
 import pytest
 import yaml
 
@@ -55,3 +57,48 @@ def test_hostile_rule_files_are_refused_with_a_located_message(text, expected):
 
 def test_twelve_levels_of_conditions_are_still_allowed():
     ruleset_from_yaml(changed(lambda d: d["tiers"][0].update(when=nested(10))), "x.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            re.sub(r"effective_from: \S+", "effective_from: 2025-02-31", DEFAULT),
+            "is not a real date: 2025-02-31",
+        ),
+        ("name: 2024-13-01\n", "line 1: is not a real date: 2024-13-01"),
+        ("a:\n  b:\n    - 2025-02-30\n", "line 3: is not a real date: 2025-02-30"),
+        ("when: 2025-02-29 10:00:00\n", "is not a real date: 2025-02-29 10:00:00"),
+        ("when: 99999-01-01\n", None),  # not a YAML date at all: text, refused later by the schema
+    ],
+)
+def test_impossible_dates_are_a_located_problem_not_a_crash(text, expected):
+    with pytest.raises(RulesetError) as error:
+        ruleset_from_yaml(text, "x.yaml")
+    if expected:
+        assert f"x.yaml: {expected}" in str(error.value) or expected in str(error.value)
+        assert error.value.key_path.startswith("line ")
+
+
+def laughs(levels):
+    lines = ['l0: &l0 "lol"']
+    for level in range(1, levels + 1):
+        previous = f"*l{level - 1}"
+        lines.append(f"l{level}: &l{level} [{', '.join([previous] * 10)}]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        (laughs(9), "line 1"),  # a billion laughs: 10**9 strings if expanded
+        ("id: &name default\nname: *name\n", "line 1"),
+        ("bands:\n  - &band {number: 1}\n", "line 2"),
+        ("a: [1]\nb: *missing\n", "line 2"),
+    ],
+)
+def test_anchors_and_aliases_are_refused_before_anything_is_expanded(text, where):
+    with pytest.raises(RulesetError) as error:
+        ruleset_from_yaml(text, "x.yaml")
+    assert error.value.key_path == where
+    assert "anchors and aliases (& and *) are not allowed" in error.value.problem
