@@ -83,3 +83,10 @@ AGE_PHASES = (
     ("secondary", "Secondary (11 to 15)", 11, 15),
     ("post_16", "Post-16 (16 to 25)", 16, 25),
 )
+
+# The children list's review date filter (and the caseworker home's counts, which link to it).
+REVIEW_WINDOWS = (
+    ("overdue", "Overdue"),
+    ("next_30_days", "Due in the next 30 days"),
+)
+REVIEW_SOON_DAYS = 30

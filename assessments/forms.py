@@ -320,7 +320,10 @@ class CompleteForm(VersionedFormMixin):
 
 
 class ChildFilterForm(GovukForm):
-    """The children list's search and filters (GET). Invalid values are ignored, not errors."""
+    """The children list's search and filters (GET). A value the form does not offer is an
+    error shown in the error summary, and no list is shown: never one that looks filtered."""
+
+    error_nouns = {"q": "the search"}
 
     q = forms.CharField(
         label="Search by name, UPN or date of birth",
@@ -341,6 +344,13 @@ class ChildFilterForm(GovukForm):
     )
     setting = forms.TypedChoiceField(label="Setting", required=False, coerce=int, empty_value=None)
     caseworker = forms.ChoiceField(label="Caseworker", required=False)
+    review = forms.ChoiceField(
+        label="Review date",
+        required=False,
+        choices=_blank_choice("Any", codes.REVIEW_WINDOWS),
+    )
+
+    NAMES = ("q", "status", "need", "phase", "setting", "caseworker", "review")
 
     def __init__(self, *args, settings_choices, caseworker_choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -352,12 +362,32 @@ class ChildFilterForm(GovukForm):
             *caseworker_choices,
         ]
 
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {
-                name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors
-            }
-        return self.cleaned_data
+    def filters(self) -> dict | None:
+        """The filters to apply: none when nothing was asked, ``None`` when the form has errors
+        (the list must not be shown as if they were applied)."""
+        if not self.is_bound:
+            return {}
+        return self.cleaned_data if self.is_valid() else None
+
+
+class ReplayChangesFilterForm(GovukForm):
+    """The replay drill-down's filter by tier move (GET: ``from`` and ``to``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in (
+            ("from", "Tier under the active rules"),
+            ("to", "Tier under this version"),
+        ):
+            self.fields[name] = forms.ChoiceField(
+                label=label, required=False, choices=_blank_choice("Any", rule_codes.TIERS)
+            )
+
+    def filters(self) -> dict | None:
+        """``{}`` when nothing was asked, ``None`` when the form has errors."""
+        if not self.is_bound:
+            return {}
+        return self.cleaned_data if self.is_valid() else None
 
 
 class OverrideForm(GovukForm):

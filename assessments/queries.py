@@ -1,5 +1,8 @@
 """Reads that views share: children lists, a child's history, what the summary shows."""
 
+import datetime
+
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from valuing_send.authorities.models import Role
@@ -31,8 +34,20 @@ def children_matching(authority, filters: dict, *, user):
         children = children.filter(caseworker__isnull=True)
     elif caseworker and str(caseworker).isdigit():
         children = children.filter(caseworker_id=int(caseworker))
-    return children.select_related("current_setting", "caseworker").order_by(
-        "last_name", "first_name", "pk"
+    order = ("last_name", "first_name", "pk")
+    if filters.get("review"):
+        children = children.filter(_review_window(filters["review"], timezone.localdate()))
+        order = ("next_review_date", *order)
+    return children.select_related("current_setting", "caseworker").order_by(*order)
+
+
+def _review_window(window: str, today) -> Q:
+    """Overdue: the review date has passed. Due soon: from today to 30 days ahead."""
+    if window == "overdue":
+        return Q(next_review_date__lt=today)
+    return Q(
+        next_review_date__gte=today,
+        next_review_date__lte=today + datetime.timedelta(days=codes.REVIEW_SOON_DAYS),
     )
 
 
@@ -60,8 +75,6 @@ def latest_complete(assessments):
 
 def assessments_in_progress(authority, user, limit=20):
     """Drafts the caseworker started or that belong to their caseload, newest activity first."""
-    from django.db.models import Q
-
     return list(
         authority.assessments.filter(status=AssessmentStatus.DRAFT)
         .filter(Q(created_by=user) | Q(child__caseworker=user))
@@ -71,23 +84,20 @@ def assessments_in_progress(authority, user, limit=20):
     )
 
 
-def reviews_due(authority, user, *, within_days=30, limit=20):
-    """Children on the caseworker's caseload whose review falls due soon (or is overdue)."""
-    import datetime
-
+def review_counts(authority, user) -> dict:
+    """How many children on the caseworker's caseload have a review overdue, and how many have
+    one due in the next 30 days (one query). The home page links each to the children list
+    filtered the same way (``review=overdue``, ``review=next_30_days``)."""
     today = timezone.localdate()
-    return list(
-        authority.children.filter(
-            caseworker=user, next_review_date__lte=today + datetime.timedelta(days=within_days)
-        ).order_by("next_review_date")[:limit]
+    return authority.children.filter(caseworker=user).aggregate(
+        overdue=Count("pk", filter=_review_window("overdue", today)),
+        next_30_days=Count("pk", filter=_review_window("next_30_days", today)),
     )
 
 
 def caseload_summary(authority) -> dict:
     """Headline counts for the authority: children by SEN status and current recommendations by
     Valuing SEND classification (two grouped queries)."""
-    from django.db.models import Count
-
     from .rules.codes import CLASSIFICATION_CODES
 
     by_status = dict(

@@ -14,7 +14,7 @@ from valuing_send.core.forms import form_data
 from valuing_send.core.locking import ConflictError
 
 from .. import replays, rulesets
-from ..forms import RuleSetNumbersForm, RuleSetYamlForm
+from ..forms import ReplayChangesFilterForm, RuleSetNumbersForm, RuleSetYamlForm
 from ..models import AssessmentStatus
 from ..rules import RulesetError
 from ..rules.codes import CLASSIFICATION_CODES, TIER_CODES
@@ -335,19 +335,26 @@ def _summary_rows(summary):
 def replay_changes(request, pk):
     """The children whose recommendation changes, filterable by tier move."""
     run = _run(request, pk)
+    form = ReplayChangesFilterForm(request.GET or None)
+    filters = form.filters()
+    if filters is None:  # an address the form does not make: say so, list nothing
+        return render(
+            request, "assessments/replay_changes.html", {"run": run, "form": form}, status=400
+        )
     changes = run.changes.select_related("child").order_by(
         "child__last_name", "child__first_name", "pk"
     )
-    tier_from, tier_to = request.GET.get("from", ""), request.GET.get("to", "")
-    if tier_from in TIER_CODES:
-        changes = changes.filter(tier_before=tier_from)
-    if tier_to in TIER_CODES:
-        changes = changes.filter(tier_after=tier_to)
+    if filters.get("from"):
+        changes = changes.filter(tier_before=filters["from"])
+    if filters.get("to"):
+        changes = changes.filter(tier_after=filters["to"])
     page = Paginator(changes, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "assessments/replay_changes.html",
-        {"run": run, "page": page, "tier_from": tier_from, "tier_to": tier_to, "tiers": TIER_CODES},
+        {"run": run, "form": form, "page": page, "query": query.urlencode()},
     )
 
 

@@ -93,12 +93,91 @@ class TestChildList:
         assert names(status="E", need="SLCN") == set()
         assert teenager.pk  # created in this authority
 
-    def test_nonsense_filters_are_ignored_not_errors(self, client_as, caseworker, child):
+    @pytest.mark.parametrize(
+        ("params", "field", "message"),
+        [
+            ({"status": "ZZ"}, "status", "Select the SEN status from the list"),
+            ({"need": "XYZ"}, "need", "Select the primary need from the list"),
+            ({"phase": "old"}, "phase", "Select the age from the list"),
+            ({"setting": "abc"}, "setting", "Select the setting from the list"),
+            ({"setting": "999999"}, "setting", "Select the setting from the list"),
+            ({"caseworker": "42"}, "caseworker", "Select the caseworker from the list"),
+            ({"review": "soon"}, "review", "Select the review date from the list"),
+            ({"q": "a" * 150}, "q", "The search must be 100 characters or fewer"),
+            (
+                {"q": "a\x00b"},
+                "q",
+                "The search must not include control characters or text-direction overrides",
+            ),
+            (
+                {"q": "amy\u202e"},
+                "q",
+                "The search must not include control characters or text-direction overrides",
+            ),
+        ],
+    )
+    def test_invalid_filters_are_explained_and_no_children_are_listed_as_if_filtered(
+        self, client_as, caseworker, child, params, field, message
+    ):
+        response = client_as(caseworker).get(reverse("child-list"), {**params, "page": "999"})
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert "<title>Error: Children" in html
+        assert f'<a href="#id_{field}">{message}</a>' in html  # the error summary
+        assert f'id="id_{field}_error"' in html
+        # Never a list that looks filtered: no children, and a sentence saying why.
+        assert "Jones, Amy" not in html
+        assert "match your search and filters" not in html
+        assert "No children are listed until the search and filters are corrected" in html
+
+    def test_an_invalid_filter_asked_for_by_htmx_reloads_the_whole_page(
+        self, client_as, caseworker, child
+    ):
         response = client_as(caseworker).get(
-            reverse("child-list"), {"status": "Z", "setting": "abc", "page": "999"}
+            reverse("child-list"),
+            {"status": "ZZ"},
+            headers={"HX-Request": "true", "HX-Target": "results"},
         )
-        assert response.status_code == 200
-        assert "Jones, Amy" in response.content.decode()
+        assert response["HX-Redirect"] == reverse("child-list") + "?status=ZZ"
+
+    def test_filter_by_review_date(self, client_as, caseworker, child, authority_a):
+        today = datetime.date.today()
+        child.next_review_date = today - datetime.timedelta(days=1)
+        child.save()
+        ChildFactory(
+            authority=authority_a,
+            first_name="Soon",
+            last_name="Due",
+            caseworker=caseworker,
+            next_review_date=today + datetime.timedelta(days=30),
+        )
+        ChildFactory(
+            authority=authority_a,
+            first_name="Later",
+            last_name="Due",
+            caseworker=caseworker,
+            next_review_date=today + datetime.timedelta(days=31),
+        )
+        ChildFactory(
+            authority=authority_a, first_name="Today", last_name="Due", next_review_date=today
+        )
+        client = client_as(caseworker)
+
+        def names(**params):
+            html = client.get(reverse("child-list"), params).content.decode()
+            return {
+                name
+                for name in ("Jones, Amy", "Due, Soon", "Due, Later", "Due, Today")
+                if name in html
+            }
+
+        assert names(review="overdue") == {"Jones, Amy"}
+        assert names(review="next_30_days") == {"Due, Soon", "Due, Today"}
+        assert names(review="next_30_days", caseworker="me") == {"Due, Soon"}
+        html = client.get(reverse("child-list"), {"review": "overdue"}).content.decode()
+        assert '<option value="overdue" selected>Overdue</option>' in html
+        assert "<strong>1</strong> child matches your search and filters" in html
+        assert "Review due" in html  # the column appears when filtering by review date
 
     def test_htmx_filtering_returns_only_the_results(self, client_as, caseworker, child):
         response = client_as(caseworker).get(

@@ -97,6 +97,29 @@ def test_drill_down_and_csv(
     )
 
 
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"from": "gold"}, "from", "Select the tier under the active rules from the list"),
+        ({"to": "x\x00"}, "to", "Select the tier under this version from the list"),
+    ],
+)
+def test_invalid_drill_down_filters_are_explained_and_list_nothing(
+    client_as, manager, caseload, draft, django_capture_on_commit_callbacks, params, field, message
+):
+    client = client_as(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("replay-start", args=[draft.pk]))
+    run = ReplayRun.objects.get()
+    assert run.changes.exists()
+    response = client.get(reverse("replay-changes", args=[run.pk]), params)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'<a href="#id_{field}">{message}</a>' in html
+    assert "Pupil" not in html
+    assert "No children are listed until the filters are corrected" in html
+
+
 def test_progress_partial_while_running(client_as, manager, draft, authority_a):
     run = ReplayRun.objects.create(
         authority=authority_a,

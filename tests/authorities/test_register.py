@@ -264,3 +264,26 @@ def test_a_huge_capacity_is_explained_not_a_crash(client_as, admin, oakfield, fr
     html = response.content.decode()
     assert '<a href="#id_capacity">Capacity must be 100,000 places or fewer</a>' in html
     assert '<h1 class="govuk-heading-l">Change Oakfield Primary School</h1>' in html
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        (
+            {"q": "a\x00b"},
+            "q",
+            "The search must not include control characters or text-direction overrides",
+        ),
+        ({"q": "o" * 150}, "q", "The search must be 100 characters or fewer"),
+        ({"type": "castle"}, "type", "Select the type from the list"),
+    ],
+)
+def test_invalid_register_filters_are_explained_and_list_nothing(
+    client_as, caseworker, oakfield, framework, params, field, message
+):
+    response = client_as(caseworker).get(reverse("setting-list"), params)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'<a href="#id_{field}">{message}</a>' in html
+    assert "Oakfield Primary School" not in html
+    assert "No settings are listed until the search and filters are corrected" in html

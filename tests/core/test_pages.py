@@ -89,13 +89,49 @@ def test_caseworker_home_lists_drafts_reviews_and_caseload(
     from tests.factories import ChildFactory
 
     draft, _ = assessment_start(child, by=caseworker)
-    child.next_review_date = datetime.date.today() - datetime.timedelta(days=3)
+    today = datetime.date.today()
+    child.next_review_date = today - datetime.timedelta(days=3)
     child.save()
     ChildFactory(authority=authority_a, first_name="Not", last_name="Mine")
     html = client_as(caseworker).get(reverse("home")).content.decode()
     assert f'href="{reverse("assessment-continue", args=[draft.pk])}">Continue' in html
-    assert "Amy Jones</a> –" in html and "Overdue" in html
     assert '<p class="govuk-body app-figure__value">1</p>' in html  # Amy only
+    assert "1 review overdue" in html
+
+
+def test_caseworker_home_counts_reviews_overdue_and_due_and_links_to_them(
+    client_as, caseworker, authority_a, django_assert_max_num_queries
+):
+    import datetime
+
+    from tests.factories import ChildFactory
+
+    today = datetime.date.today()
+    for days, count in ((-10, 25), (0, 3), (30, 72), (31, 4)):
+        ChildFactory.create_batch(
+            count,
+            authority=authority_a,
+            caseworker=caseworker,
+            next_review_date=today + datetime.timedelta(days=days),
+        )
+    ChildFactory.create_batch(5, authority=authority_a, next_review_date=today)  # not theirs
+    client = client_as(caseworker)
+    client.get(reverse("home"))
+    with django_assert_max_num_queries(8):
+        html = client.get(reverse("home")).content.decode()
+    children = reverse("child-list")
+    assert (
+        f'<a class="govuk-link" href="{children}?caseworker=me&amp;review=overdue">'
+        "25 reviews overdue</a>" in html
+    )
+    assert (
+        f'<a class="govuk-link" href="{children}?caseworker=me&amp;review=next_30_days">'
+        "75 reviews due in the next 30 days</a>" in html
+    )
+    listed = client.get(children, {"caseworker": "me", "review": "next_30_days"}).content.decode()
+    assert "<strong>75</strong> children match your search and filters" in listed
+    listed = client.get(children, {"caseworker": "me", "review": "overdue"}).content.decode()
+    assert "<strong>25</strong> children match your search and filters" in listed
 
 
 def test_manager_home_shows_the_caseload_and_the_valuing_send_headline(

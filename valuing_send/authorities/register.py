@@ -4,9 +4,17 @@ their capabilities. Views are in ``views_register.py``."""
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.db import transaction
+from django.db.models import Q
 
+from assessments.rules import codes as rule_codes
 from assessments.rules import setting_readiness
-from valuing_send.core.forms import GovukModelForm, GovukRadios, VersionedFormMixin, VersionField
+from valuing_send.core.forms import (
+    GovukForm,
+    GovukModelForm,
+    GovukRadios,
+    VersionedFormMixin,
+    VersionField,
+)
 from valuing_send.core.locking import save_versioned
 
 from .models import Setting, SettingCapability
@@ -89,6 +97,39 @@ class SettingForm(GovukModelForm):
         if data.get("phase") == "early_years" and data.get("setting_type") in {"fe"}:
             self.add_error("setting_type", "A further education college cannot be early years")
         return data
+
+
+class SettingFilterForm(GovukForm):
+    """The register's search and type filter (GET)."""
+
+    error_nouns = {"q": "the search"}
+
+    q = forms.CharField(
+        label="Search by name, URN or UKPRN",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "type": "search"}),
+    )
+    type = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "Any type"), *rule_codes.SETTING_TYPES]
+    )
+
+    def filters(self) -> dict | None:
+        """``{}`` when nothing was asked, ``None`` when the form has errors."""
+        if not self.is_bound:
+            return {}
+        if not self.is_valid():
+            return None
+        return {"q": " ".join(self.cleaned_data["q"].split()), "type": self.cleaned_data["type"]}
+
+
+def settings_matching(authority, filters: dict):
+    settings = authority.settings_register.all()
+    if filters.get("type"):
+        settings = settings.filter(setting_type=filters["type"])
+    if search := filters.get("q"):
+        settings = settings.filter(Q(name__icontains=search) | Q(urn=search) | Q(ukprn=search))
+    return settings
 
 
 class CapabilityForm(VersionedFormMixin):

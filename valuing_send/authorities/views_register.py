@@ -4,11 +4,10 @@ import copy
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments.rules import codes as rule_codes
 from assessments.services import current_framework
 from valuing_send.core.forms import form_data
 from valuing_send.core.locking import ConflictError
@@ -26,29 +25,23 @@ def _domains():
 @require_GET
 @requires("setting.view")
 def setting_list(request):
-    settings = request.authority.settings_register.prefetch_related("capabilities").annotate(
-        placed=Count("children", distinct=True)
+    form = register.SettingFilterForm(request.GET or None)
+    filters = form.filters()
+    context = {"form": form, "filtered": bool(filters and any(filters.values()))}
+    if filters is None:  # an address the form does not make: say so, list nothing
+        return render(request, "authorities/setting_list.html", context, status=400)
+    settings = (
+        register.settings_matching(request.authority, filters)
+        .prefetch_related("capabilities")
+        .annotate(placed=Count("children", distinct=True))
     )
-    chosen_type = request.GET.get("type", "")
-    if chosen_type in rule_codes.SETTING_TYPE_CODES:
-        settings = settings.filter(setting_type=chosen_type)
-    search = " ".join(request.GET.get("q", "").split())[:100]
-    if search:
-        settings = settings.filter(Q(name__icontains=search) | Q(urn=search) | Q(ukprn=search))
     page = Paginator(settings.order_by("name"), PAGE_SIZE).get_page(request.GET.get("page"))
     domain_codes = [domain.code for domain in _domains()]
     rows = [(setting, register.readiness_of(setting, domain_codes)) for setting in page.object_list]
-    return render(
-        request,
-        "authorities/setting_list.html",
-        {
-            "page": page,
-            "rows": rows,
-            "types": rule_codes.SETTING_TYPES,
-            "chosen_type": chosen_type,
-            "search": search,
-        },
-    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context.update({"page": page, "rows": rows, "query": query.urlencode()})
+    return render(request, "authorities/setting_list.html", context)
 
 
 def _setting(request, pk):

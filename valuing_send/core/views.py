@@ -25,7 +25,7 @@ def home(request):
     authority = membership.authority
     if membership.role == Role.CASEWORKER:
         context["in_progress"] = queries.assessments_in_progress(authority, request.user)
-        context["reviews_due"] = queries.reviews_due(authority, request.user)
+        context["reviews"] = queries.review_counts(authority, request.user)
         context["caseload_count"] = authority.children.filter(caseworker=request.user).count()
     else:
         context["summary"] = queries.caseload_summary(authority)
