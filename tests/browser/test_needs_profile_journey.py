@@ -35,7 +35,7 @@ def test_caseworker_completes_needs_profiles_with_and_without_javascript(
     check_a11y(page, "children list")
     page.get_by_role("button", name="Add a child").click()
     page.get_by_role("button", name="Add child").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the first name")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the child's first name")
     check_a11y(page, "add a child with errors")
     page.get_by_label("First name").fill("Sam")
     page.get_by_label("Last name").fill("Taylor")
