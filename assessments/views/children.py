@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from valuing_send.authorities.tenancy import get_or_404, requires
-from valuing_send.core.forms import form_data
+from valuing_send.core.forms import form_data, resubmitted
 from valuing_send.core.locking import ConflictError
 
 from .. import presenters, queries, services
@@ -117,10 +117,9 @@ def child_edit(request, pk):
         except ConflictError as error:
             conflict = _changed_fields(form, error.current)
             child = error.current
-            # Saving again from this page is a deliberate choice to keep this user's answers.
-            data = request.POST.copy()
-            data["version"] = str(child.version)
-            form = ChildForm(data, authority=request.authority, child=child)
+            form = ChildForm(
+                resubmitted(request.POST, child.version), authority=request.authority, child=child
+            )
             form.is_valid()
         else:
             messages.success(request, f"{child.full_name}'s details have been saved")

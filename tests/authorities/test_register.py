@@ -22,6 +22,19 @@ DOMAINS = [
 ]
 
 
+def setting_data(**overrides):
+    return {
+        "name": "Oakfield School",
+        "urn": "900001",
+        "ukprn": "",
+        "phase": "primary",
+        "setting_type": "mainstream",
+        "capacity": "420",
+        "is_active": "on",
+        **overrides,
+    }
+
+
 def capability_data(version, **levels):
     return {"version": str(version), **{code: str(levels.get(code, 1)) for code in DOMAINS}}
 
@@ -194,36 +207,15 @@ def test_another_authoritys_setting_is_not_found(client_as, admin, authority_b, 
 
 def test_edit_conflict_keeps_the_admins_input(client_as, admin, oakfield, framework):
     Setting.objects.filter(pk=oakfield.pk).update(name="Oakfield Primary Academy", version=9)
-    data = {
-        "name": "Oakfield School",
-        "urn": "900001",
-        "ukprn": "",
-        "phase": "primary",
-        "setting_type": "mainstream",
-        "capacity": "420",
-        "is_active": "on",
-        "version": "1",
-    }
-    response = client_as(admin).post(reverse("setting-edit", args=[oakfield.pk]), data)
+    response = client_as(admin).post(
+        reverse("setting-edit", args=[oakfield.pk]), setting_data(version="1")
+    )
     html = response.content.decode()
     assert response.status_code == 409
     assert "The setting is now called Oakfield Primary Academy" in html
     assert 'value="Oakfield School"' in html
     oakfield.refresh_from_db()
     assert oakfield.name == "Oakfield Primary Academy"
-
-
-def setting_data(**overrides):
-    return {
-        "name": "Oakfield School",
-        "urn": "900001",
-        "ukprn": "",
-        "phase": "primary",
-        "setting_type": "mainstream",
-        "capacity": "420",
-        "is_active": "on",
-        **overrides,
-    }
 
 
 @pytest.mark.parametrize("version", ["²", "abc", "-1", "", None])

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.services import current_framework
-from valuing_send.core.forms import form_data
+from valuing_send.core.forms import form_data, resubmitted
 from valuing_send.core.locking import ConflictError
 
 from . import register
@@ -107,11 +107,10 @@ def setting_edit(request, pk):
         except ConflictError as error:
             conflict = True
             setting = error.current
-            # Saving again from this page is a deliberate choice to keep this admin's version.
-            data = request.POST.copy()
-            data["version"] = str(setting.version)
             form = register.SettingForm(
-                data, authority=request.authority, instance=_setting(request, pk)
+                resubmitted(request.POST, setting.version),
+                authority=request.authority,
+                instance=_setting(request, pk),
             )
             form.is_valid()
         else:
@@ -152,9 +151,9 @@ def setting_capabilities(request, pk):
             if not conflict:  # they saved exactly what this admin chose: nothing to resolve
                 messages.success(request, f"What {setting.name} can meet has been saved")
                 return redirect("setting-detail", pk=setting.pk)
-            data = request.POST.copy()
-            data["version"] = str(current.version)
-            form = register.CapabilityForm(data, domains=domains)
+            form = register.CapabilityForm(
+                resubmitted(request.POST, current.version), domains=domains
+            )
             form.is_valid()
         else:
             messages.success(request, f"What {setting.name} can meet has been saved")

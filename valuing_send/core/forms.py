@@ -340,6 +340,14 @@ def form_data(request):
     return request.POST if request.method == "POST" else None
 
 
+def resubmitted(data, version: int, *, field: str = "version"):
+    """The user's answers again, with the version now saved: after a conflict the page shows
+    both, and saving again is a deliberate choice to keep this user's answers."""
+    data = data.copy()
+    data[field] = str(version)
+    return data
+
+
 class VersionedFormMixin(GovukForm):
     """Carries the version of the record the user started from (optimistic locking)."""
 
