@@ -9,8 +9,11 @@ from django.utils import timezone
 
 from assessments import codes
 from assessments.rules import codes as rule_codes
+from assessments.rules import ruleset_from_yaml
 from valuing_send.authorities.models import Authority, Setting
 from valuing_send.core.dates import age_on, years_before
+from valuing_send.core.models import StatusChange
+from valuing_send.core.workflow import Move, Workflow
 
 
 class NeedsFramework(models.Model):
@@ -155,13 +158,44 @@ class AssessmentStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
+class AssessmentQuerySet(models.QuerySet):
+    """The one vocabulary for "which profile": use these rather than filtering by status."""
+
+    def completed(self):
+        """Complete, or complete once and since replaced by a later profile."""
+        return self.exclude(status=AssessmentStatus.DRAFT)
+
+    def current(self):
+        return self.filter(status=AssessmentStatus.COMPLETE)
+
+    def latest_complete(self):
+        """The child's current profile (the latest completed one), or None."""
+        return self.current().order_by("-completed_at", "-pk").first()
+
+    def previous_to(self, assessment):
+        """The profile completed before ``assessment`` (for a draft: the latest completed)."""
+        earlier = self.completed().exclude(pk=assessment.pk)
+        if assessment.completed_at:
+            earlier = earlier.filter(completed_at__lt=assessment.completed_at)
+        return earlier.order_by("-completed_at", "-pk").first()
+
+
 class Assessment(models.Model):
     """A needs profile: the child's need level in each domain at a point in time, with the
     evidence, and how able their setting and family are to meet each need.
 
-    Lifecycle (``assessments/services.py`` holds the transitions): draft → complete →
-    superseded (when a later one completes). A complete assessment never changes; a new one
-    starts as a copy of the latest."""
+    Lifecycle (``workflow`` below; every change through ``valuing_send.core.workflow``):
+    draft → complete → superseded (when a later one completes). A complete assessment never
+    changes; a new one starts as a copy of the latest."""
+
+    workflow = Workflow(
+        [
+            Move("draft", "complete", action="assessment.edit", label="Complete the assessment"),
+            Move("complete", "superseded", action="assessment.edit"),
+        ],
+        history="assessments.AssessmentStatusChange",
+        subject_field="assessment",
+    )
 
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="assessments")
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="assessments")
@@ -202,6 +236,8 @@ class Assessment(models.Model):
     family_vector = models.CharField(max_length=32, blank=True)
     version = models.PositiveIntegerField(default=1)
 
+    objects = AssessmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
@@ -240,6 +276,9 @@ class DomainRating(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Which rendering of the question page saved this last (a random token per page load), so
+    # that two tabs of the same person conflict like two people do.
+    saved_by_page = models.CharField(max_length=32, blank=True, default="", db_default="")
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -263,23 +302,19 @@ class DomainRating(models.Model):
         return {name: getattr(self, name) for name in self.EDITABLE_FIELDS}
 
 
-class AssessmentStatusChange(models.Model):
+class AssessmentStatusChange(StatusChange):
     """Who moved an assessment between states, and when. Rows are only ever added."""
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="status_changes"
     )
-    from_status = models.CharField(max_length=12, choices=AssessmentStatus.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=AssessmentStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    note = models.CharField(max_length=200, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.from_status or 'new'} → {self.to_status} by {self.by} at {self.at}"
+    class Meta(StatusChange.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(by__isnull=False), name="assessment_status_change_has_actor"
+            )
+        ]
 
 
 class RuleSetStatus(models.TextChoices):
@@ -289,13 +324,28 @@ class RuleSetStatus(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
+_PARSED_RULESETS: dict[str, object] = {}
+
+
 class RuleSetVersion(models.Model):
     """A version of a rule set (``assessments/rules``): YAML validated by the rules module.
 
     Shipped versions (no authority) come from ``seeds/rules`` and never change. An authority's
     admins copy one into a draft, edit and preview it, replay the caseload under it and
     activate it; the active version is what recommendations are worked out with. A version
-    that has been used for a stored recommendation never changes again."""
+    that has been used for a stored recommendation never changes again.
+
+    Lifecycle: draft → active → retired (activating a draft retires the active one)."""
+
+    workflow = Workflow(
+        [
+            Move("draft", "active", action="ruleset.manage", label="Make this the active rule set"),
+            Move("active", "retired", action="ruleset.manage"),
+        ],
+        history="assessments.RuleSetStatusChange",
+        subject_field="rule_set",
+        version_field="row_version",
+    )
 
     authority = models.ForeignKey(
         Authority, on_delete=models.CASCADE, null=True, blank=True, related_name="rule_sets"
@@ -343,15 +393,38 @@ class RuleSetVersion(models.Model):
         return f"{self.name} {self.version}"
 
     @property
-    def ruleset(self):
-        """The parsed, validated rule set (cached per process by checksum)."""
-        from assessments.rulesets import parsed
+    def label(self) -> str:
+        return f"rule set {self.ruleset_id} version {self.version}"
 
-        return parsed(self)
+    @property
+    def ruleset(self):
+        """The parsed, validated rule set, parsed once per process (keyed by the text's
+        checksum, so an edited draft is parsed again)."""
+        found = _PARSED_RULESETS.get(self.checksum)
+        if found is None:
+            found = _PARSED_RULESETS[self.checksum] = ruleset_from_yaml(
+                self.yaml_text, source=self.label
+            )
+        return found
 
     @property
     def is_shipped(self) -> bool:
         return self.authority_id is None
+
+
+class RuleSetStatusChange(StatusChange):
+    """Who drafted, activated or retired a rule set version, and when."""
+
+    rule_set = models.ForeignKey(
+        RuleSetVersion, on_delete=models.CASCADE, related_name="status_changes"
+    )
+
+    class Meta(StatusChange.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(by__isnull=False), name="rule_set_status_change_has_actor"
+            )
+        ]
 
 
 class RecommendationQuerySet(models.QuerySet):
@@ -383,7 +456,7 @@ class Recommendation(models.Model):
     mainstream_capable = models.BooleanField()
     classification = models.CharField(max_length=30, choices=rule_codes.CLASSIFICATIONS)
     # The full result with its trace. Recommendations made in bulk (generated caseloads) keep
-    # only the headline fields until first opened; see rulesets.recommendation_detail.
+    # only the headline fields until first opened; see recommendations.recommendation_worked_out.
     result = models.JSONField(default=dict, blank=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
 
@@ -433,7 +506,22 @@ class ReplayStatus(models.TextChoices):
 
 class ReplayRun(models.Model):
     """The authority's current caseload worked out under a draft rule set and compared with
-    the active one. Results are stored so they can be read, drilled into and exported later."""
+    the active one. Results are stored so they can be read, drilled into and exported later.
+
+    Lifecycle: queued → running → done or failed; a failed run can be queued again. The worker
+    makes the middle moves on behalf of the person who asked for the run."""
+
+    workflow = Workflow(
+        [
+            Move("queued", "running"),
+            Move("running", "done"),
+            Move("running", "failed"),
+            Move("queued", "failed"),
+            Move("failed", "queued", action="replay.run", label="Try the replay again"),
+        ],
+        history="assessments.ReplayStatusChange",
+        subject_field="run",
+    )
 
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="replays")
     draft = models.ForeignKey(RuleSetVersion, on_delete=models.PROTECT, related_name="replays")
@@ -452,6 +540,7 @@ class ReplayRun(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -470,6 +559,19 @@ class ReplayRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {ReplayStatus.DONE, ReplayStatus.FAILED}
+
+
+class ReplayStatusChange(StatusChange):
+    """When a replay was queued, started, finished or failed, and on whose behalf."""
+
+    run = models.ForeignKey(ReplayRun, on_delete=models.CASCADE, related_name="status_changes")
+
+    class Meta(StatusChange.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(by__isnull=False), name="replay_status_change_has_actor"
+            )
+        ]
 
 
 class ReplayChange(models.Model):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from assessments.rules import readiness_for_needs
 
-from . import rulesets
+from . import recommendations, rulesets
 from .codes import EVIDENCE_SOURCES
 from .models import AssessmentStatus
 from .rules.codes import CAPACITY_LEVELS
@@ -198,33 +198,70 @@ def radar_chart(rows: list[ProfileRow], *, child_name: str, setting_name: str | 
     )
 
 
-def recommendation_context(request, assessment):
-    """The stored (or, for a draft, provisional) recommendation and what surrounds it."""
-    active = rulesets.active_rule_set(request.authority)
-    stored = (
-        assessment.recommendations.current()
-        .select_related("rule_set")
-        .prefetch_related("overrides__by")
-        .first()
-        if assessment.status != AssessmentStatus.DRAFT
+def profile_context(authority, assessment) -> dict:
+    """What a needs profile shows: rows per domain, the radar chart, readiness, shortfalls and
+    the comparison with the profile before it. Takes the authority, never a request, and
+    writes nothing: the same context serves a page, a PDF made in a worker and an invitation
+    page with nobody signed in."""
+    ratings = list(assessment.ratings.all())
+    definition = assessment.framework.definition
+    setting = None
+    if assessment.setting_id is not None:
+        setting = (
+            authority.settings_register.prefetch_related("capabilities")
+            .filter(pk=assessment.setting_id)
+            .first()
+        )
+    capabilities = setting.capability_map() if setting is not None else None
+    previous = assessment.child.assessments.previous_to(assessment)
+    previous_levels = (
+        {r.domain: r.level for r in previous.ratings.all() if r.level is not None}
+        if previous is not None
         else None
     )
-    if stored is not None:
-        stored = rulesets.recommendation_detail(stored)
-        return {
-            "recommendation": stored,
-            "result": stored.result,
-            "overrides": list(stored.overrides.all()),
-            "active_rule_set": active,
-            "stale_rule_set": stored.rule_set_id != active.pk,
-            "provisional": False,
-        }
+    rows = profile_rows(definition, ratings, capabilities, previous_levels)
+    return {
+        "profile_assessment": assessment,
+        "rows": rows,
+        "chart": radar_chart(
+            rows,
+            child_name=assessment.child.full_name,
+            setting_name=setting.name if setting else None,
+        ),
+        "profile_setting": setting,
+        "readiness": readiness(rows, capabilities),
+        "shortfalls": [row for row in rows if row.shortfall],
+        "previous": previous,
+        "rose": [row for row in rows if row.change == "rose"],
+        "fell": [row for row in rows if row.change == "fell"],
+    }
+
+
+def recommendation_context(authority, assessment) -> dict:
+    """The stored (or, for a draft, provisional) recommendation and what surrounds it. Reads
+    only: a recommendation made in bulk whose detail is not kept yet is worked out in memory."""
+    active = rulesets.active_rule_set(authority)
     if assessment.status == AssessmentStatus.DRAFT:
-        result = rulesets.as_stored(rulesets.recommend(assessment, active), active)
+        result = recommendations.as_stored(recommendations.recommend(assessment, active), active)
         return {
             "result": result,
             "active_rule_set": active,
             "provisional": True,
             "recommendation": None,
         }
-    return {"result": None, "active_rule_set": active, "recommendation": None}
+    stored = (
+        assessment.recommendations.current()
+        .select_related("rule_set")
+        .prefetch_related("overrides__by")
+        .first()
+    )
+    if stored is None:
+        return {"result": None, "active_rule_set": active, "recommendation": None}
+    return {
+        "recommendation": stored,
+        "result": recommendations.recommendation_worked_out(stored),
+        "overrides": list(stored.overrides.all()),
+        "active_rule_set": active,
+        "stale_rule_set": stored.rule_set_id != active.pk,
+        "provisional": False,
+    }

@@ -69,10 +69,6 @@ def child_assessments(child):
     )
 
 
-def latest_complete(assessments):
-    return next((a for a in assessments if a.status == AssessmentStatus.COMPLETE), None)
-
-
 def assessments_in_progress(authority, user, limit=20):
     """Drafts the caseworker started or that belong to their caseload, newest activity first."""
     return list(
@@ -93,34 +89,3 @@ def review_counts(authority, user) -> dict:
         overdue=Count("pk", filter=_review_window("overdue", today)),
         next_30_days=Count("pk", filter=_review_window("next_30_days", today)),
     )
-
-
-def caseload_summary(authority) -> dict:
-    """Headline counts for the authority: children by SEN status and current recommendations by
-    Valuing SEND classification (two grouped queries)."""
-    from .rules.codes import CLASSIFICATION_CODES
-
-    by_status = dict(
-        authority.children.values_list("sen_status")
-        .annotate(n=Count("id"))
-        .values_list("sen_status", "n")
-    )
-    by_class = dict(
-        authority.recommendations.current()
-        .filter(assessment__status=AssessmentStatus.COMPLETE)
-        .values_list("classification")
-        .annotate(n=Count("id"))
-        .values_list("classification", "n")
-    )
-    profiled = sum(by_class.values())
-    avoidable = sum(
-        by_class.get(code, 0)
-        for code in ("could_be_prevented", "could_be_reduced", "could_be_delayed")
-    )
-    return {
-        "ehc_plans": by_status.get("E", 0),
-        "sen_support": by_status.get("K", 0),
-        "profiled": profiled,
-        "classifications": [(code, by_class.get(code, 0)) for code in CLASSIFICATION_CODES],
-        "avoidable_pct": round(100 * avoidable / profiled) if profiled else None,
-    }

@@ -5,90 +5,23 @@ The caseload is every child's latest complete needs profile, read in bulk as the
 vectors stored at completion, and evaluated with the rules module's batch path."""
 
 import time
-from collections import defaultdict
 
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
 from valuing_send.celery import enqueue_on_commit
+from valuing_send.core.workflow import record_start, transition
 
-from .models import (
-    Assessment,
-    AssessmentStatus,
-    NeedsFramework,
-    ReplayChange,
-    ReplayRun,
-    ReplayStatus,
-    RuleSetVersion,
-)
-from .rules import Caseload, evaluate_caseload
+from .caseload import caseload_for
+from .models import ReplayChange, ReplayRun, ReplayStatus, RuleSetVersion
+from .recommendations import register_for
+from .rules import evaluate_caseload
 from .rules.codes import CLASSIFICATION_CODES, TIER_CODES
-from .rulesets import active_rule_set, register_for
+from .rulesets import active_rule_set
 
 CHUNK = 20_000
 NO_TOP_UP = -1
-
-
-def _age(born, today) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-def caseload_for(
-    authority, *, on=None
-) -> list[tuple[tuple[str, ...], Caseload, list[tuple[int, int]]]]:
-    """The current caseload, one Caseload per framework version in use, with (assessment id,
-    child id) per row. Two queries plus one per framework version."""
-    today = on or timezone.localdate()
-    rows = (
-        Assessment.objects.filter(authority=authority, status=AssessmentStatus.COMPLETE)
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "child_id",
-            "framework_id",
-            "need_vector",
-            "ability_vector",
-            "family_vector",
-            "request",
-            "setting_id",
-            "setting__setting_type",
-            "child__date_of_birth",
-            "child__sen_status",
-            "child__held_band",
-        )
-    )
-    previous = dict(
-        Assessment.objects.filter(authority=authority, status=AssessmentStatus.SUPERSEDED)
-        .order_by("child_id", "completed_at")
-        .values_list("child_id", "need_vector")
-    )
-    by_framework = defaultdict(list)
-    for row in rows:
-        by_framework[row[2]].append(row)
-    caseloads = []
-    for framework_id, group in by_framework.items():
-        codes = NeedsFramework.objects.get(pk=framework_id).definition.domain_codes
-        width = len(codes)
-        caseload = Caseload.from_vectors(
-            codes,
-            [row[3] for row in group],
-            ages=[_age(row[9], today) for row in group],
-            sen_statuses=[row[10] for row in group],
-            ability_vectors=[row[4] or None for row in group],
-            family_vectors=[row[5] or None for row in group],
-            previous_need_vectors=[
-                vector if (vector := previous.get(row[1])) and len(vector) == width else None
-                for row in group
-            ],
-            current_setting_ids=[row[7] for row in group],
-            current_setting_types=[row[8] for row in group],
-            held_bands=[row[11] for row in group],
-            requests=[row[6] for row in group],
-            refs=[(row[0], row[1]) for row in group],
-        )
-        caseloads.append((codes, caseload, [(row[0], row[1]) for row in group]))
-    return caseloads
 
 
 @transaction.atomic
@@ -103,9 +36,19 @@ def replay_start(authority, draft: RuleSetVersion, *, by) -> ReplayRun:
         draft_checksum=draft.checksum,
         requested_by=by,
     )
-    from .tasks import replay_caseload
+    record_start(run, by=by)
+    enqueue_on_commit(REPLAY_TASK, run.pk)
+    return run
 
-    enqueue_on_commit(replay_caseload, run.pk)
+
+REPLAY_TASK = "assessments.tasks.replay_caseload"
+
+
+@transaction.atomic
+def replay_retry(run: ReplayRun, *, by) -> ReplayRun:
+    """Queue a failed replay again (the worker died, or the database was away)."""
+    transition(run, ReplayStatus.QUEUED, by=by, error="", finished_at=None, processed=0)
+    enqueue_on_commit(REPLAY_TASK, run.pk)
     return run
 
 
@@ -126,9 +69,11 @@ def replay_execute(run_id: int) -> ReplayRun:
         return run
     started = time.perf_counter()
     ReplayChange.objects.filter(run=run).delete()
-    ReplayRun.objects.filter(pk=run.pk).update(
-        status=ReplayStatus.RUNNING, started_at=timezone.now(), processed=0
-    )
+    if run.status == ReplayStatus.QUEUED:
+        transition(run, ReplayStatus.RUNNING, by=run.requested_by, started_at=timezone.now())
+    # A run already RUNNING was interrupted (its worker died and the task was delivered again):
+    # it starts over from the beginning, which is safe because nothing is kept until the end.
+    ReplayRun.objects.filter(pk=run.pk).update(processed=0)
     authority = run.authority
     before_rules, after_rules = run.baseline.ruleset, run.draft.ruleset
     before_register = register_for(authority, before_rules)
@@ -201,16 +146,26 @@ def replay_execute(run_id: int) -> ReplayRun:
             "write": round(write_ms, 1),
             "total": round((time.perf_counter() - started) * 1000, 1),
         }
-        ReplayRun.objects.filter(pk=run.pk).update(
-            status=ReplayStatus.DONE, processed=total, summary=summary, finished_at=timezone.now()
+        transition(
+            run,
+            ReplayStatus.DONE,
+            by=run.requested_by,
+            processed=total,
+            summary=summary,
+            finished_at=timezone.now(),
         )
-    run.refresh_from_db()
     return run
 
 
 def replay_fail(run_id: int, error: Exception) -> None:
-    ReplayRun.objects.filter(pk=run_id).update(
-        status=ReplayStatus.FAILED,
+    run = ReplayRun.objects.select_related("requested_by").get(pk=run_id)
+    if run.is_finished:
+        return
+    transition(
+        run,
+        ReplayStatus.FAILED,
+        by=run.requested_by,
+        reason="The replay stopped with an error",
         error=f"{error.__class__.__name__}: {error}"[:2000],
         finished_at=timezone.now(),
     )

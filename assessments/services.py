@@ -4,20 +4,14 @@ transaction; records two people may edit check their ``version``."""
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from valuing_send.core.locking import ConflictError, save_versioned
+from valuing_send.core.workflow import record_start, transition
 
 from .framework import FrameworkError, read_framework_file
-from .models import (
-    Assessment,
-    AssessmentStatus,
-    AssessmentStatusChange,
-    Child,
-    DomainRating,
-    NeedsFramework,
-)
+from .models import Assessment, AssessmentStatus, Child, DomainRating, NeedsFramework, Override
+from .recommendations import recommendation_store
 from .vectors import profile_vectors
 
 # ----- Needs framework -----
@@ -109,22 +103,6 @@ class AssessmentNotEditable(Exception):
     """A completed or superseded assessment never changes."""
 
 
-def _record_status(
-    assessment: Assessment, from_status: str, to_status: str, by, note: str = ""
-) -> None:
-    AssessmentStatusChange.objects.create(
-        assessment=assessment, from_status=from_status, to_status=to_status, by=by, note=note
-    )
-
-
-def latest_complete_assessment(child: Child) -> Assessment | None:
-    return (
-        child.assessments.filter(status=AssessmentStatus.COMPLETE)
-        .order_by("-completed_at", "-pk")
-        .first()
-    )
-
-
 @transaction.atomic
 def assessment_start(child: Child, *, by) -> tuple[Assessment, bool]:
     """Start a draft needs assessment for the child, or return the draft already open.
@@ -138,7 +116,7 @@ def assessment_start(child: Child, *, by) -> tuple[Assessment, bool]:
         return draft, False
     framework = current_framework()
     definition = framework.definition
-    previous = latest_complete_assessment(child)
+    previous = child.assessments.latest_complete()
     previous_values = {r.domain: r.values() for r in previous.ratings.all()} if previous else {}
     assessment = Assessment.objects.create(
         authority_id=child.authority_id,
@@ -163,7 +141,7 @@ def assessment_start(child: Child, *, by) -> tuple[Assessment, bool]:
         if previous
         else "Started"
     )
-    _record_status(assessment, "", AssessmentStatus.DRAFT, by, note)
+    record_start(assessment, by=by, reason=note)
     return assessment, True
 
 
@@ -192,13 +170,20 @@ def _require_draft(assessment: Assessment) -> None:
 
 @transaction.atomic
 def assessment_save_ratings(
-    assessment: Assessment, submitted: dict[str, tuple[dict, int]], *, by, resume_at: str = ""
+    assessment: Assessment,
+    submitted: dict[str, tuple[dict, int]],
+    *,
+    by,
+    resume_at: str = "",
+    page_load: str = "",
 ) -> list[str]:
-    """Save answers for some domains: ``{domain: (values, version the user started from)}``.
+    """Save answers for some domains: ``{domain: (values, version the page started from)}``.
 
-    Answers identical to what is stored are not written. If someone else saved a domain since
-    the user loaded it (a newer version, saved by another person), nothing is saved and ``RatingsConflict`` lists both sides for each
-    such domain. Returns the domains written."""
+    Answers identical to what is stored are not written. If a domain was saved since the page
+    was loaded (a newer version) from anywhere but this same page load (``page_load``, a token
+    each rendering of the page carries), nothing is saved and ``RatingsConflict`` lists both
+    sides for each such domain: another person, or the same person in another tab. Returns the
+    domains written."""
     _require_draft(Assessment.objects.select_for_update().get(pk=assessment.pk))
     current = {
         r.domain: r
@@ -211,9 +196,12 @@ def assessment_save_ratings(
             continue
         if rating.values() == values:
             continue
-        # A stale version only matters if someone else saved since: the user's own earlier
-        # saves (htmx saves each change as it happens) must not conflict with their next one.
-        if rating.version != version and rating.updated_by_id != by.pk:
+        # A stale version is a conflict unless this very page load saved it (htmx saves each
+        # change as it happens, racing the page's own "Save and continue").
+        same_page = (
+            page_load and rating.saved_by_page == page_load and rating.updated_by_id == by.pk
+        )
+        if rating.version != version and not same_page:
             conflicts.append(
                 RatingConflict(
                     domain,
@@ -225,20 +213,17 @@ def assessment_save_ratings(
                 )
             )
             continue
-        DomainRating.objects.filter(pk=rating.pk, version=rating.version).update(
-            version=F("version") + 1, updated_by=by, updated_at=timezone.now(), **values
-        )
+        save_versioned(rating, rating.version, updated_by=by, saved_by_page=page_load, **values)
         written.append(domain)
     if conflicts:
         transaction.set_rollback(True)
         raise RatingsConflict(conflicts)
-    changes = {"updated_at": timezone.now()}
-    if resume_at:
-        changes["last_area"] = resume_at
+    changes = {"last_area": resume_at} if resume_at else {}
     if written:
-        changes["version"] = F("version") + 1
-    Assessment.objects.filter(pk=assessment.pk).update(**changes)
-    assessment.refresh_from_db(fields=["version", "last_area", "updated_at"])
+        save_versioned(assessment, assessment.version, **changes)
+    else:
+        Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now(), **changes)
+        assessment.refresh_from_db(fields=["version", "last_area", "updated_at"])
     return written
 
 
@@ -252,10 +237,8 @@ def assessment_set_request(
     _require_draft(locked)
     if locked.request != seen and locked.request != request:
         raise ConflictError(locked)
-    Assessment.objects.filter(pk=assessment.pk).update(
-        request=request, version=F("version") + 1, updated_at=timezone.now(), last_area=resume_at
-    )
-    assessment.refresh_from_db(fields=["request", "version", "last_area"])
+    save_versioned(locked, locked.version, request=request, last_area=resume_at)
+    assessment.refresh_from_db(fields=["request", "version", "last_area", "updated_at"])
 
 
 def missing_answers(assessment: Assessment, ratings) -> list[tuple[str, str, str]]:
@@ -319,34 +302,25 @@ def assessment_complete(assessment: Assessment, *, expected_version: int, by) ->
     if problems:
         raise AssessmentIncomplete(problems)
     needs, abilities, families = profile_vectors(locked.framework.definition.domain_codes, ratings)
-    now = timezone.now()
-    for previous in locked.child.assessments.filter(status=AssessmentStatus.COMPLETE).exclude(
-        pk=locked.pk
-    ):
-        Assessment.objects.filter(pk=previous.pk).update(
-            status=AssessmentStatus.SUPERSEDED, version=F("version") + 1
-        )
-        _record_status(
+    for previous in locked.child.assessments.current().exclude(pk=locked.pk):
+        transition(
             previous,
-            AssessmentStatus.COMPLETE,
             AssessmentStatus.SUPERSEDED,
-            by,
-            f"Replaced by assessment {locked.pk}",
+            by=by,
+            reason=f"Replaced by assessment {locked.pk}",
         )
-    Assessment.objects.filter(pk=locked.pk).update(
-        status=AssessmentStatus.COMPLETE,
-        completed_at=now,
+    transition(
+        locked,
+        AssessmentStatus.COMPLETE,
+        by=by,
+        expected_version=expected_version,
+        completed_at=timezone.now(),
         completed_by=by,
         need_vector=needs,
         ability_vector=abilities,
         family_vector=families,
-        version=F("version") + 1,
-        updated_at=now,
     )
-    _record_status(locked, AssessmentStatus.DRAFT, AssessmentStatus.COMPLETE, by)
     assessment.refresh_from_db()
-    from .rulesets import recommendation_store
-
     recommendation_store(assessment)
     return assessment
 
@@ -356,8 +330,6 @@ def override_record(
     recommendation, *, tier: str, band: int | None, provision: str, reason: str, by
 ):
     """Record a decision beside the recommendation; the recommendation itself never changes."""
-    from .models import Override
-
     return Override.objects.create(
         authority_id=recommendation.authority_id,
         recommendation=recommendation,

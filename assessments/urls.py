@@ -43,4 +43,5 @@ urlpatterns = [
     path("replays/<int:pk>/", rulesets.replay_detail, name="replay-detail"),
     path("replays/<int:pk>/changes/", rulesets.replay_changes, name="replay-changes"),
     path("replays/<int:pk>/changes.csv", rulesets.replay_csv, name="replay-csv"),
+    path("replays/<int:pk>/retry/", rulesets.replay_retry, name="replay-retry"),
 ]

@@ -6,7 +6,7 @@ Run from the repository root against the bench database (scripts/bench.sh sets i
 
 Measures:
 - **batch throughput**: ``evaluate_caseload`` over every current profile, read as
-  ``assessments.replays.caseload_for`` reads them, under the active rule set with the
+  ``assessments.caseload.caseload_for`` reads them, under the active rule set with the
   authority's settings register. Floor: a bare Python loop summing weighted levels over the
   same need vectors (best of several runs each).
 - **single evaluate** with its full trace, p50/p95 over a sample of the same children.
@@ -83,7 +83,8 @@ def bench_draft(authority, user):
 
 def main() -> None:
     _dataset.django_setup()
-    from assessments import replays, rulesets
+    from assessments import recommendations, replays, rulesets
+    from assessments.caseload import caseload_for
     from assessments.rules import evaluate_caseload
 
     authority = _dataset.bench_authority()
@@ -91,10 +92,10 @@ def main() -> None:
     active = rulesets.active_rule_set(authority)
     ruleset = active.ruleset
 
-    read_seconds, caseloads = best_time(lambda: replays.caseload_for(authority), BATCH_RUNS)
-    rulesets._REGISTERS.clear()  # time the register read from the database once
+    read_seconds, caseloads = best_time(lambda: caseload_for(authority), BATCH_RUNS)
+    recommendations._REGISTERS.clear()  # time the register read from the database once
     started = time.perf_counter()
-    register = rulesets.register_for(authority, ruleset)
+    register = recommendations.register_for(authority, ruleset)
     register_seconds = time.perf_counter() - started
     children = sum(len(caseload) for _, caseload, _ in caseloads)
 
@@ -142,7 +143,7 @@ def main() -> None:
     read_seconds_runs = []
     for _ in range(REPLAY_RUNS):
         started = time.perf_counter()
-        replays.caseload_for(authority)
+        caseload_for(authority)
         read_seconds_runs.append(time.perf_counter() - started)
     replay_median = statistics.median(replay_seconds)
     read_median = statistics.median(read_seconds_runs)

@@ -22,6 +22,7 @@ echo "== Quality gates"
   || { echo "Models have changes without a migration: run manage.py makemigrations"; exit 1; }
 .venv/bin/python manage.py check --fail-level WARNING
 .venv/bin/python scripts/lint_tenancy.py
+.venv/bin/lint-imports --no-cache
 
 echo "== Tests (PostgreSQL, Redis, Celery worker, Chromium)"
 .venv/bin/pytest "$@"

@@ -1,4 +1,4 @@
-# The Celery app is loaded with Django so that @shared_task binds to it.
-from .celery import app as celery_app
-
-__all__ = ("celery_app",)
+"""The Valuing SEND Django project. Kept free of imports: ``valuing_send.codes`` is pure data
+that the rules module uses, so importing this package must not start Django or Celery (the
+Celery app is loaded by ``valuing_send.core.apps.CoreConfig.ready``; ``celery -A valuing_send``
+finds ``valuing_send.celery`` by itself)."""

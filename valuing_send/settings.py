@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "valuing_send.authorities",
     "valuing_send.core",
     "assessments",
+    "valuing_send.demo",
 ]
 
 MIDDLEWARE = [

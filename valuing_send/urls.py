@@ -1,8 +1,10 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("valuing_send.home.urls")),
     path("", include("valuing_send.core.urls")),
     path("", include("valuing_send.authorities.urls")),
+    path("", include("valuing_send.register.urls")),
     path("", include("assessments.urls")),
 ]
 

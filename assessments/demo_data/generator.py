@@ -1102,7 +1102,7 @@ def build_rows(plan: Plan, ids: IdBases) -> Dataset:
                 to_status=to_status,
                 by_id=by,
                 at=at,
-                note=note,
+                reason=note,
             )
 
     def as_lists(levels, ability, family):

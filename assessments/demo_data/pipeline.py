@@ -36,10 +36,11 @@ from .writers import writer_for
 
 def recommendations(authority, plan, dataset) -> None:
     """Every generated profile gets its recommendation under the active rule set, worked out
-    in one batch (the detail of each is filled in when it is first opened)."""
-    from assessments.rulesets import recommendations_store_bulk
+    in one batch. Their detail is not stored: pages work it out when shown, and a generated
+    caseload of 70,000 children should not queue 70,000 trace evaluations."""
+    from assessments.recommendations import recommendations_store_bulk
 
-    recommendations_store_bulk(authority)
+    recommendations_store_bulk(authority, fill_details=False)
 
 
 # Steps run after the rows are written, inside the authority's transaction:

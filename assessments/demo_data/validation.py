@@ -25,8 +25,8 @@ from assessments.services import missing_answers
 from assessments.validators import need_code_problems, upn_problem
 from assessments.vectors import profile_vectors
 from valuing_send.authorities.models import Role, SettingCapability
-from valuing_send.authorities.register import SettingForm
 from valuing_send.core.dates import age_on
+from valuing_send.register.services import SettingForm
 
 
 def child_form_data(child: Child) -> dict:

@@ -7,38 +7,20 @@ framework the shipped rule sets use, not something the engine depends on.
 
 from types import MappingProxyType
 
-SETTING_TYPES = (
-    ("mainstream", "Mainstream school"),
-    ("resourced", "Mainstream with resourced provision or SEN unit"),
-    ("state_special", "State-funded special school"),
-    ("independent_special", "Independent or non-maintained special school"),
-    ("ap", "Alternative provision or PRU"),
-    ("fe", "Further education college"),
-    ("early_years", "Early years setting"),
-    ("other", "Other arrangement"),
+# Codes the settings register shares with the rules live in the neutral valuing_send.codes
+# (no Django, no app), so the platform need not import this app; the rules use them from here.
+from valuing_send.codes import (  # noqa: F401 - re-exported for the rules module
+    MAX_NEED_LEVEL,
+    NEED_LEVELS,
+    PHASE_AGE_RANGES,
+    PHASE_CODES,
+    PHASE_LABELS,
+    PHASES,
+    SETTING_TYPE_CODES,
+    SETTING_TYPE_LABELS,
+    SETTING_TYPES,
 )
-SETTING_TYPE_CODES = tuple(code for code, _ in SETTING_TYPES)
-SETTING_TYPE_LABELS = MappingProxyType(dict(SETTING_TYPES))
 
-PHASES = (
-    ("early_years", "Early years"),
-    ("primary", "Primary"),
-    ("secondary", "Secondary"),
-    ("all_through", "All-through"),
-    ("post_16", "Post-16"),
-)
-PHASE_CODES = tuple(code for code, _ in PHASES)
-PHASE_LABELS = MappingProxyType(dict(PHASES))
-# Ages served, inclusive, in whole years at the assessment date.
-PHASE_AGE_RANGES = MappingProxyType(
-    {
-        "early_years": (0, 4),
-        "primary": (4, 11),
-        "secondary": (11, 18),
-        "all_through": (4, 18),
-        "post_16": (16, 25),
-    }
-)
 # The SEND Code of Practice covers children and young people up to 25.
 MAX_AGE = 25
 
@@ -80,15 +62,8 @@ CLASSIFICATIONS = (
 )
 CLASSIFICATION_CODES = tuple(code for code, _ in CLASSIFICATIONS)
 CLASSIFICATION_LABELS = MappingProxyType(dict(CLASSIFICATIONS))
-
-NEED_LEVELS = (
-    (0, "No additional need"),
-    (1, "Met by ordinarily available provision"),
-    (2, "Targeted SEN support"),
-    (3, "Significant, specialist input"),
-    (4, "Severe and complex"),
-)
-MAX_NEED_LEVEL = 4
+# The Valuing SEND headline's "could have been prevented, reduced or delayed".
+AVOIDABLE_CLASSIFICATIONS = ("could_be_prevented", "could_be_reduced", "could_be_delayed")
 
 # How well the current setting, or the family, can support the child in a domain.
 CAPACITY_LEVELS = (

@@ -4,12 +4,17 @@ A condition is a tree of `all` / `any` combinators over primitives. Every primit
 become true, never false, as a need level rises, so a tier never drops when needs grow. Each
 condition answers three questions: does it hold for one child (`holds`), for a whole caseload
 at once (`holds_in`), and why, in a plain-English clause for the trace (`explain`).
+
+Everything about one condition lives in its class: the YAML key it is written with (`KEY`),
+how its argument is read and checked (`parse`), and what it means in words for the rule
+set's page (`describe`). Adding a condition is one new class here, listed in `CONDITIONS`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
@@ -43,6 +48,14 @@ class FactColumns:
     family_low_count: np.ndarray
 
 
+@dataclass(frozen=True, slots=True)
+class Names:
+    """Domain and area names of a rule set, for describing conditions on its page."""
+
+    domain_names: tuple[str, ...]
+    area_names: tuple[str, ...]
+
+
 class Condition(Protocol):
     def holds(self, facts: Facts) -> bool: ...
 
@@ -50,10 +63,48 @@ class Condition(Protocol):
 
     def explain(self, facts: Facts) -> str: ...
 
+    def describe(self, names: Names) -> str: ...
+
+
+class Reader(Protocol):
+    """What a condition's `parse` uses from the schema reader (assessments/rules/schema.py):
+    `check` records located problems and reads checked values, `domain_codes`/`area_codes` are
+    the rule set's own (None where that section did not parse), and `nested` reads a
+    sub-condition at a key path."""
+
+    check: Any
+    domain_codes: tuple[str, ...] | None
+    area_codes: tuple[str, ...] | None
+    nested: Callable[[object, str], Condition | None]
+
+
+def _fields(reader: Reader, argument: object, here: str, required: tuple[str, ...]):
+    return reader.check.mapping(argument, here, required)
+
+
+def _whole(reader: Reader, minimum: int):
+    return lambda value, path: reader.check.whole_number(value, path, minimum=minimum)
+
+
+def _combined(cls, reader: Reader, argument: object, here: str):
+    items = reader.check.sequence(argument, here)
+    if items is None:
+        return None
+    parts = [reader.nested(item, f"{here}[{i}]") for i, item in enumerate(items)]
+    return None if None in parts else cls(tuple(parts))
+
 
 @dataclass(frozen=True, slots=True)
 class AllOf:
     conditions: tuple[Condition, ...]
+    KEY: ClassVar[str] = "all"
+
+    @classmethod
+    def parse(cls, reader: Reader, argument: object, here: str):
+        return _combined(cls, reader, argument, here)
+
+    def describe(self, names: Names) -> str:
+        return " and ".join(condition.describe(names) for condition in self.conditions)
 
     def holds(self, facts: Facts) -> bool:
         return all(condition.holds(facts) for condition in self.conditions)
@@ -74,6 +125,14 @@ class AllOf:
 @dataclass(frozen=True, slots=True)
 class AnyOf:
     conditions: tuple[Condition, ...]
+    KEY: ClassVar[str] = "any"
+
+    @classmethod
+    def parse(cls, reader: Reader, argument: object, here: str):
+        return _combined(cls, reader, argument, here)
+
+    def describe(self, names: Names) -> str:
+        return "(" + " or ".join(condition.describe(names) for condition in self.conditions) + ")"
 
     def holds(self, facts: Facts) -> bool:
         return any(condition.holds(facts) for condition in self.conditions)
@@ -94,6 +153,15 @@ class AnyOf:
 @dataclass(frozen=True, slots=True)
 class AnyLevelAtLeast:
     level: int
+    KEY: ClassVar[str] = "any_level_at_least"
+
+    @classmethod
+    def parse(cls, reader: Reader, argument: object, here: str):
+        level = reader.check.level(argument, here)
+        return None if level is None else cls(level)
+
+    def describe(self, names: Names) -> str:
+        return f"any domain at level {self.level} or above"
 
     def holds(self, facts: Facts) -> bool:
         return max(facts.levels, default=0) >= self.level
@@ -117,6 +185,19 @@ class AnyLevelAtLeast:
 class CountLevelsAtLeast:
     level: int
     count: int
+    KEY: ClassVar[str] = "count_levels_at_least"
+
+    @classmethod
+    def parse(cls, reader: Reader, argument: object, here: str):
+        fields = _fields(reader, argument, here, ("level", "count"))
+        if fields is None:
+            return None
+        level = reader.check.field(fields, "level", here, reader.check.level)
+        count = reader.check.field(fields, "count", here, _whole(reader, 1))
+        return None if None in (level, count) else cls(level=level, count=count)
+
+    def describe(self, names: Names) -> str:
+        return f"at least {self.count} domains at level {self.level} or above"
 
     def _matching(self, facts: Facts) -> int:
         return sum(1 for level in facts.levels if level >= self.level)
@@ -143,6 +224,27 @@ class CountLevelsAtLeast:
 class LevelAtLeast:
     domain_index: int
     level: int
+    KEY: ClassVar[str] = "level_at_least"
+
+    @classmethod
+    def parse(cls, reader: Reader, argument: object, here: str):
+        fields = _fields(reader, argument, here, ("domain", "level"))
+        if fields is None:
+            return None
+        codes = reader.domain_codes
+        domain = reader.check.field(
+            fields,
+            "domain",
+            here,
+            lambda v, p: reader.check.choice(v, p, codes, "a domain of this rule set"),
+        )
+        level = reader.check.field(fields, "level", here, reader.check.level)
+        if None in (domain, level) or codes is None:
+            return None
+        return cls(codes.index(domain), level)
+
+    def describe(self, names: Names) -> str:
+        return f"{names.domain_names[self.domain_index]} at level {self.level} or above"
 
     def holds(self, facts: Facts) -> bool:
         return facts.levels[self.domain_index] >= self.level
@@ -161,6 +263,15 @@ class LevelAtLeast:
 @dataclass(frozen=True, slots=True)
 class PointsAtLeast:
     points: int
+    KEY: ClassVar[str] = "points_at_least"
+
+    @classmethod
+    def parse(cls, reader: Reader, argument: object, here: str):
+        points = reader.check.whole_number(argument, here, minimum=0)
+        return None if points is None else cls(points)
+
+    def describe(self, names: Names) -> str:
+        return f"{self.points} points or more"
 
     def holds(self, facts: Facts) -> bool:
         return facts.total_points >= self.points
@@ -179,6 +290,27 @@ class PointsAtLeast:
 class AreaPointsAtLeast:
     area_index: int
     points: int
+    KEY: ClassVar[str] = "area_points_at_least"
+
+    @classmethod
+    def parse(cls, reader: Reader, argument: object, here: str):
+        fields = _fields(reader, argument, here, ("area", "points"))
+        if fields is None:
+            return None
+        codes = reader.area_codes
+        area = reader.check.field(
+            fields,
+            "area",
+            here,
+            lambda v, p: reader.check.choice(v, p, codes, "an area of this rule set"),
+        )
+        points = reader.check.field(fields, "points", here, _whole(reader, 0))
+        if None in (area, points) or codes is None:
+            return None
+        return cls(codes.index(area), points)
+
+    def describe(self, names: Names) -> str:
+        return f"{self.points} points or more in {names.area_names[self.area_index].lower()}"
 
     def holds(self, facts: Facts) -> bool:
         return facts.area_points[self.area_index] >= self.points
@@ -195,6 +327,20 @@ class AreaPointsAtLeast:
 
 @dataclass(frozen=True, slots=True)
 class NoMainstreamSettingMeets:
+    KEY: ClassVar[str] = "no_mainstream_setting_meets"
+
+    @classmethod
+    def parse(cls, reader: Reader, argument: object, here: str):
+        if argument is not True:
+            reader.check.report(
+                here, f"must be true (write {cls.KEY}: true), not {reader.check.describe(argument)}"
+            )
+            return None
+        return cls()
+
+    def describe(self, names: Names) -> str:
+        return "no local mainstream setting meets every need"
+
     def holds(self, facts: Facts) -> bool:
         return not facts.mainstream_capable
 
@@ -208,6 +354,18 @@ class NoMainstreamSettingMeets:
 @dataclass(frozen=True, slots=True)
 class FamilyCapacityLowInAtLeast:
     domains: int
+    KEY: ClassVar[str] = "family_capacity_low_in_at_least"
+
+    @classmethod
+    def parse(cls, reader: Reader, argument: object, here: str):
+        fields = _fields(reader, argument, here, ("domains",))
+        if fields is None:
+            return None
+        count = reader.check.field(fields, "domains", here, _whole(reader, 1))
+        return None if count is None else cls(count)
+
+    def describe(self, names: Names) -> str:
+        return f"the family's capacity is low in {self.domains} or more domains with need"
 
     def holds(self, facts: Facts) -> bool:
         return len(facts.family_low_domains) >= self.domains
@@ -227,3 +385,20 @@ class FamilyCapacityLowInAtLeast:
             f"family capacity is low in only {plural(low, 'domain')} {where} ({names}), "
             f"{self.domains} needed"
         )
+
+
+# Every condition a rule set may use, by the key it is written with.
+CONDITIONS: dict[str, type] = {
+    cls.KEY: cls
+    for cls in (
+        AllOf,
+        AnyOf,
+        AnyLevelAtLeast,
+        CountLevelsAtLeast,
+        LevelAtLeast,
+        PointsAtLeast,
+        AreaPointsAtLeast,
+        NoMainstreamSettingMeets,
+        FamilyCapacityLowInAtLeast,
+    )
+}

@@ -194,6 +194,10 @@ class _Checker:
     def report(self, path: str, problem: str) -> None:
         self.problems.append(RulesetProblem(path, problem))
 
+    @staticmethod
+    def describe(value: object) -> str:
+        return _describe(value)
+
     def mapping(
         self,
         value: object,
@@ -674,22 +678,33 @@ def _funding(
     return MappingProxyType(base), MappingProxyType(ordered)
 
 
-CONDITION_KEYS = (
-    "all",
-    "any",
-    "any_level_at_least",
-    "count_levels_at_least",
-    "level_at_least",
-    "points_at_least",
-    "area_points_at_least",
-    "no_mainstream_setting_meets",
-    "family_capacity_low_in_at_least",
-)
+CONDITION_KEYS = tuple(conditions.CONDITIONS)
+
+
+@dataclass(frozen=True, slots=True)
+class _ConditionReader:
+    """What a condition's own ``parse`` needs (see ``conditions.Reader``)."""
+
+    check: _Checker
+    context: _Context
+
+    @property
+    def domain_codes(self):
+        return self.context.domain_codes
+
+    @property
+    def area_codes(self):
+        return self.context.area_codes
+
+    def nested(self, value: object, path: str):
+        return _condition(self.check, value, path, self.context)
 
 
 def _condition(
     check: _Checker, value: object, path: str, context: _Context
 ) -> conditions.Condition | None:
+    """One condition: the shape every condition shares is checked here; its own argument is
+    read by its class in ``conditions.py``."""
     if not isinstance(value, dict):
         check.report(
             path,
@@ -710,81 +725,11 @@ def _condition(
     if path.count("[") > MAX_CONDITION_DEPTH:
         check.report(path, f"nests conditions more than {MAX_CONDITION_DEPTH} deep")
         return None
-    match key:
-        case "all" | "any":
-            items = check.sequence(argument, here)
-            if items is None:
-                return None
-            parts = [
-                _condition(check, item, _item(here, i), context) for i, item in enumerate(items)
-            ]
-            if None in parts:
-                return None
-            combinator = conditions.AllOf if key == "all" else conditions.AnyOf
-            return combinator(tuple(parts))
-        case "any_level_at_least":
-            level = check.level(argument, here)
-            return None if level is None else conditions.AnyLevelAtLeast(level)
-        case "count_levels_at_least":
-            fields = check.mapping(argument, here, ("level", "count"))
-            if fields is None:
-                return None
-            level = check.field(fields, "level", here, check.level)
-            count = check.field(
-                fields, "count", here, lambda v, p: check.whole_number(v, p, minimum=1)
-            )
-            if None in (level, count):
-                return None
-            return conditions.CountLevelsAtLeast(level=level, count=count)
-        case "level_at_least":
-            fields = check.mapping(argument, here, ("domain", "level"))
-            if fields is None:
-                return None
-            domain = check.field(
-                fields,
-                "domain",
-                here,
-                lambda v, p: check.choice(v, p, context.domain_codes, "a domain of this rule set"),
-            )
-            level = check.field(fields, "level", here, check.level)
-            if None in (domain, level) or context.domain_codes is None:
-                return None
-            return conditions.LevelAtLeast(context.domain_codes.index(domain), level)
-        case "points_at_least":
-            points = check.whole_number(argument, here, minimum=0)
-            return None if points is None else conditions.PointsAtLeast(points)
-        case "area_points_at_least":
-            fields = check.mapping(argument, here, ("area", "points"))
-            if fields is None:
-                return None
-            area = check.field(
-                fields,
-                "area",
-                here,
-                lambda v, p: check.choice(v, p, context.area_codes, "an area of this rule set"),
-            )
-            points = check.field(
-                fields, "points", here, lambda v, p: check.whole_number(v, p, minimum=0)
-            )
-            if None in (area, points) or context.area_codes is None:
-                return None
-            return conditions.AreaPointsAtLeast(context.area_codes.index(area), points)
-        case "no_mainstream_setting_meets":
-            if argument is not True:
-                check.report(here, f"must be true (write {key}: true), not {_describe(argument)}")
-                return None
-            return conditions.NoMainstreamSettingMeets()
-        case "family_capacity_low_in_at_least":
-            fields = check.mapping(argument, here, ("domains",))
-            if fields is None:
-                return None
-            count = check.field(
-                fields, "domains", here, lambda v, p: check.whole_number(v, p, minimum=1)
-            )
-            return None if count is None else conditions.FamilyCapacityLowInAtLeast(count)
-        case _:
-            check.report(here, f"is not a condition ({_one_of(CONDITION_KEYS)})")
-            return None
+    kind = conditions.CONDITIONS.get(key) if isinstance(key, str) else None
+    if kind is None:
+        check.report(here, f"is not a condition ({_one_of(CONDITION_KEYS)})")
+        return None
+    return kind.parse(_ConditionReader(check, context), argument, here)
 
 
 def _tiers(

@@ -6,12 +6,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from valuing_send.authorities.tenancy import get_or_404, requires
 from valuing_send.core.forms import form_data, resubmitted
-from valuing_send.core.locking import ConflictError
+from valuing_send.core.locking import ConflictError, differences
 
 from .. import presenters, queries, services
 from ..forms import ChildFilterForm, ChildForm
 from ..models import AssessmentStatus
-from .profile import profile_context
 
 PAGE_SIZE = 25
 
@@ -65,12 +64,16 @@ def child_list(request):
 def child_detail(request, pk):
     child = _child(request, pk)
     assessments = list(queries.child_assessments(child))
-    latest = queries.latest_complete(assessments)
+    latest = (
+        child.assessments.select_related("created_by", "completed_by", "framework")
+        .defer("framework__content")
+        .latest_complete()
+    )
     draft = next((a for a in assessments if a.status == AssessmentStatus.DRAFT), None)
     context = {"child": child, "assessments": assessments, "latest": latest, "draft": draft}
     if latest is not None:
-        context.update(profile_context(request, latest, assessments))
-        context.update(presenters.recommendation_context(request, latest))
+        context.update(presenters.profile_context(request.authority, latest))
+        context.update(presenters.recommendation_context(request.authority, latest))
     return render(request, "assessments/child_detail.html", context)
 
 
@@ -133,27 +136,21 @@ def child_edit(request, pk):
     )
 
 
-def _changed_fields(form, current) -> list[dict]:
+def _changed_fields(form, current) -> list:
     """Where the record saved by someone else differs from what this user is saving."""
-    rows = []
-    for name in services.CHILD_FIELDS:
-        theirs = getattr(current, name)
-        yours = form.cleaned_data.get(name)
-        if (theirs or None) != (yours or None):
-            field = form.fields[name]
-            rows.append(
-                {
-                    "label": field.label,
-                    "theirs": _display(theirs, field),
-                    "yours": _display(yours, field),
-                }
-            )
-    return rows
+    return differences(
+        (
+            form.fields[name].label,
+            getattr(current, name),
+            form.cleaned_data.get(name),
+            lambda value, field=form.fields[name]: _display(value, field),
+        )
+        for name in services.CHILD_FIELDS
+        if name in form.fields
+    )
 
 
 def _display(value, field) -> str:
-    if value in (None, ""):
-        return "Not recorded"
     choices = dict(getattr(field, "choices", []) or [])
     if hasattr(value, "strftime"):
         return value.strftime("%-d %B %Y")

@@ -2,6 +2,9 @@
 and the profile summary. Every page is an ordinary form with post/redirect/get; with
 JavaScript, htmx saves each domain as it changes and keeps the place."""
 
+import re
+import secrets
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,14 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from valuing_send.authorities.tenancy import get_or_404, requires
 from valuing_send.core.forms import form_data
-from valuing_send.core.locking import ConflictError
+from valuing_send.core.locking import ConflictError, differences
 
 from .. import presenters, services
 from ..forms import AssessmentRequestForm, CompleteForm, DomainRatingForm
 from ..framework import phase_for_age
-from ..models import AssessmentStatus
 
 ABOUT_STEP = "about"
+PAGE_LOAD_TOKEN = re.compile(r"[0-9a-f]{32}")
 CHECK_STEP = "check"
 
 
@@ -50,58 +53,6 @@ def _step_url(assessment, step) -> str:
     if step == ABOUT_STEP:
         return reverse("assessment-about", args=[assessment.pk])
     return reverse("assessment-area", args=[assessment.pk, step])
-
-
-def _capabilities(setting):
-    return setting.capability_map() if setting is not None else None
-
-
-def profile_context(request, assessment, history=None):
-    """What the summary shows: rows per domain, the radar chart, readiness, shortfalls and the
-    comparison with the assessment before it."""
-    ratings = list(assessment.ratings.all())
-    definition = assessment.framework.definition
-    setting = None
-    if assessment.setting_id is not None:
-        setting = (
-            request.authority.settings_register.prefetch_related("capabilities")
-            .filter(pk=assessment.setting_id)
-            .first()
-        )
-    capabilities = _capabilities(setting)
-    history = history if history is not None else list(assessment.child.assessments.all())
-    previous = next(
-        (
-            a
-            for a in history
-            if a.pk != assessment.pk
-            and a.status != AssessmentStatus.DRAFT
-            and a.completed_at
-            and (assessment.completed_at is None or a.completed_at < assessment.completed_at)
-        ),
-        None,
-    )
-    previous_levels = (
-        {r.domain: r.level for r in previous.ratings.all() if r.level is not None}
-        if previous is not None
-        else None
-    )
-    rows = presenters.profile_rows(definition, ratings, capabilities, previous_levels)
-    return {
-        "profile_assessment": assessment,
-        "rows": rows,
-        "chart": presenters.radar_chart(
-            rows,
-            child_name=assessment.child.full_name,
-            setting_name=setting.name if setting else None,
-        ),
-        "profile_setting": setting,
-        "readiness": presenters.readiness(rows, capabilities),
-        "shortfalls": [row for row in rows if row.shortfall],
-        "previous": previous,
-        "rose": [row for row in rows if row.change == "rose"],
-        "fell": [row for row in rows if row.change == "fell"],
-    }
 
 
 @require_POST
@@ -164,7 +115,9 @@ def assessment_about(request, pk):
             )
         except ConflictError as error:
             labels = dict(form.fields["request"].choices)
-            conflict = {"theirs": labels[error.current.request], "yours": labels[chosen]}
+            conflict = differences(
+                [("What is being asked for", error.current.request, chosen, labels.get)]
+            )
             form = AssessmentRequestForm(data={"request": chosen, "seen": error.current.request})
             form.is_valid()
             form.add_error(
@@ -199,6 +152,16 @@ def _domain_forms(assessment, area, ratings, data=None):
     return forms
 
 
+def _page_load_token() -> str:
+    """A new token for each rendering of a question page (see ``assessment_save_ratings``)."""
+    return secrets.token_hex(16)
+
+
+def _posted_page_load(request) -> str:
+    token = request.POST.get("page_load", "")
+    return token if PAGE_LOAD_TOKEN.fullmatch(token) else ""
+
+
 def _area_context(assessment, area, forms, *, conflicts=None, saved=False):
     steps = _steps(assessment.framework.definition, assessment.child.age)
     areas = [a for a in assessment.framework.definition.areas if a.code in steps]
@@ -216,6 +179,7 @@ def _area_context(assessment, area, forms, *, conflicts=None, saved=False):
         else reverse("assessment-area", args=[assessment.pk, steps[position - 1]]),
         "conflicts": conflicts or {},
         "saved": saved,
+        "page_load": _page_load_token(),
     }
 
 
@@ -268,7 +232,11 @@ def assessment_area(request, pk, area):
     resume_at = _next_step(assessment, area) if leaving else area
     try:
         services.assessment_save_ratings(
-            assessment, submitted, by=request.user, resume_at=resume_at
+            assessment,
+            submitted,
+            by=request.user,
+            resume_at=resume_at,
+            page_load=_posted_page_load(request),
         )
     except services.RatingsConflict as error:
         conflicts = {c.domain: c for c in error.conflicts}
@@ -324,23 +292,17 @@ def _conflict_rows(assessment, conflicts):
         "setting_ability": ("Setting", lambda v: presenters.CAPACITY_LABELS.get(v, "Not answered")),
         "family_capacity": ("Family", lambda v: presenters.CAPACITY_LABELS.get(v, "Not answered")),
     }
-    rows = {}
-    for domain, conflict in conflicts.items():
-        differences = [
-            {
-                "label": label,
-                "theirs": show(conflict.theirs[name]),
-                "yours": show(conflict.yours[name]),
-            }
-            for name, (label, show) in labels.items()
-            if conflict.theirs[name] != conflict.yours[name]
-        ]
-        rows[domain] = {
+    return {
+        domain: {
             "conflict": conflict,
-            "differences": differences,
+            "differences": differences(
+                (label, conflict.theirs[name], conflict.yours[name], show)
+                for name, (label, show) in labels.items()
+            ),
             "name": definition.domain(domain).name,
         }
-    return rows
+        for domain, conflict in conflicts.items()
+    }
 
 
 @require_GET
@@ -420,7 +382,7 @@ def assessment_summary(request, pk):
         )
     )
     context = {"assessment": assessment, "child": assessment.child, "history": history}
-    context.update(profile_context(request, assessment, history))
-    context.update(presenters.recommendation_context(request, assessment))
+    context.update(presenters.profile_context(request.authority, assessment))
+    context.update(presenters.recommendation_context(request.authority, assessment))
     context["status_changes"] = list(assessment.status_changes.select_related("by"))
     return render(request, "assessments/assessment_summary.html", context)

@@ -8,11 +8,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from valuing_send.authorities.tenancy import get_or_404, requires
 from valuing_send.core.forms import form_data
 
-from .. import rulesets, services
+from .. import recommendations, rulesets, services
 from ..forms import OverrideForm
 from ..models import AssessmentStatus
-from ..presenters import recommendation_context
-from .profile import _assessment, profile_context
+from ..presenters import profile_context, recommendation_context
+from .profile import _assessment
 
 
 @require_http_methods(["GET", "POST"])
@@ -55,7 +55,7 @@ def recommendation_refresh(request, pk):
         )
     else:
         version = rulesets.active_rule_set(request.authority)
-        rulesets.recommendation_store(assessment, version)
+        recommendations.recommendation_store(assessment, version)
         messages.success(
             request,
             f"The recommendation has been worked out under {version.name} {version.version}",
@@ -69,6 +69,6 @@ def family_view(request, pk):
     """What the parent or carer will see: the profile and recommendation in plain language."""
     assessment = _assessment(request, pk)
     context = {"assessment": assessment, "child": assessment.child}
-    context.update(profile_context(request, assessment))
-    context.update(recommendation_context(request, assessment))
+    context.update(profile_context(request.authority, assessment))
+    context.update(recommendation_context(request.authority, assessment))
     return render(request, "assessments/family_view.html", context)

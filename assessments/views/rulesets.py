@@ -1,19 +1,18 @@
 """Rule set versions (admins copy, edit, preview and activate them) and caseload replays
 (managers compare a draft with the active rules across the whole caseload)."""
 
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from valuing_send.authorities.tenancy import get_or_404, requires
+from valuing_send.core.exports import csv_response
 from valuing_send.core.forms import form_data
 from valuing_send.core.locking import ConflictError
+from valuing_send.core.workflow import TransitionRefused
 
-from .. import replays, rulesets
+from .. import recommendations, replays, rulesets
 from ..forms import ReplayChangesFilterForm, RuleSetNumbersForm, RuleSetYamlForm
 from ..models import AssessmentStatus
 from ..rules import RulesetError
@@ -240,8 +239,8 @@ def ruleset_preview(request, pk):
     cases = []
     for assessment in assessments:
         ratings = list(assessment.ratings.all())
-        before = rulesets.recommend(assessment, active, ratings)
-        after = rulesets.recommend(assessment, version, ratings)
+        before = recommendations.recommend(assessment, active, ratings)
+        after = recommendations.recommend(assessment, version, ratings)
         cases.append({"assessment": assessment, "before": before, "after": after})
     return render(
         request,
@@ -358,16 +357,10 @@ def replay_changes(request, pk):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require_GET
 @requires("replay.run")
 def replay_csv(request, pk):
     run = _run(request, pk)
-    writer = csv.writer(_Echo())
     header = [
         "child_id",
         "first_name",
@@ -384,39 +377,38 @@ def replay_csv(request, pk):
         "classification_before",
         "classification_after",
     ]
-
-    def rows():
-        yield writer.writerow(header)
-        for change in run.changes.select_related("child").order_by("pk").iterator(chunk_size=2000):
-            child = change.child
-            yield writer.writerow(
-                [
-                    child.pk,
-                    _safe(child.first_name),
-                    _safe(child.last_name),
-                    child.upn,
-                    change.tier_before,
-                    change.tier_after,
-                    change.band_before or "",
-                    change.band_after or "",
-                    _blank(change.top_up_before),
-                    _blank(change.top_up_after),
-                    change.mainstream_before,
-                    change.mainstream_after,
-                    change.classification_before,
-                    change.classification_after,
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="replay-{run.pk}-changes.csv"'
-    return response
+    changes = run.changes.select_related("child").order_by("pk").iterator(chunk_size=2000)
+    rows = (
+        [
+            change.child.pk,
+            change.child.first_name,
+            change.child.last_name,
+            change.child.upn,
+            change.tier_before,
+            change.tier_after,
+            change.band_before,
+            change.band_after,
+            change.top_up_before,
+            change.top_up_after,
+            change.mainstream_before,
+            change.mainstream_after,
+            change.classification_before,
+            change.classification_after,
+        ]
+        for change in changes
+    )
+    return csv_response(f"replay-{run.pk}-changes.csv", header, rows)
 
 
-def _blank(value):
-    return "" if value is None else value
-
-
-def _safe(text: str) -> str:
-    """Names that start like a formula are prefixed so spreadsheets show them as text."""
-    return f"'{text}" if text[:1] in {"=", "+", "-", "@"} else text
+@require_POST
+@requires("replay.run")
+def replay_retry(request, pk):
+    """Queue a failed replay again."""
+    run = _run(request, pk)
+    try:
+        replays.replay_retry(run, by=request.user)
+    except TransitionRefused as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The replay has been queued again")
+    return redirect("replay-detail", pk=run.pk)

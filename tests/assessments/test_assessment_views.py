@@ -33,6 +33,12 @@ def area_data(assessment, area, levels=None, **extra):
     return data
 
 
+def _page_load_of(response) -> str:
+    match = re.search(r'name="page_load" value="([0-9a-f]{32})"', response.content.decode())
+    assert match, "the question page carries its page-load token"
+    return match.group(1)
+
+
 def complete(client, assessment, levels=None):
     client.post(
         reverse("assessment-about", args=[assessment.pk]),
@@ -293,18 +299,43 @@ class TestConcurrentEdits:
         assert "Not saved:" in response.content.decode()
         assert draft.ratings.get(domain="hearing").level == 2
 
-    def test_own_quick_successive_saves_never_conflict(self, client_as, caseworker, draft):
+    def test_quick_successive_saves_from_one_page_never_conflict(
+        self, client_as, caseworker, draft
+    ):
         url = reverse("assessment-area", args=[draft.pk, "semh"])
         client = client_as(caseworker)
-        first = area_data(draft, "semh", {"emotional_wellbeing": 2}, autosave="emotional_wellbeing")
+        page_load = _page_load_of(client.get(url))
+        first = area_data(
+            draft,
+            "semh",
+            {"emotional_wellbeing": 2},
+            autosave="emotional_wellbeing",
+            page_load=page_load,
+        )
         second = {
             **first,
             "emotional_wellbeing-setting_ability": "0",
-        }  # sent before the first came back
+        }  # sent before the first came back, so with the version the page loaded with
         assert client.post(url, first, headers={"HX-Request": "true"}).status_code == 200
         assert client.post(url, second, headers={"HX-Request": "true"}).status_code == 200
         rating = draft.ratings.get(domain="emotional_wellbeing")
         assert (rating.level, rating.setting_ability, rating.version) == (2, 0, 3)
+
+    def test_two_tabs_of_the_same_person_conflict_like_two_people(
+        self, client_as, caseworker, draft
+    ):
+        url = reverse("assessment-area", args=[draft.pk, "semh"])
+        client = client_as(caseworker)
+        first_tab = _page_load_of(client.get(url))
+        second_tab = _page_load_of(client.get(url))
+        assert first_tab != second_tab
+        in_first = area_data(draft, "semh", {"emotional_wellbeing": 3}, page_load=first_tab)
+        in_second = area_data(draft, "semh", {"emotional_wellbeing": 1}, page_load=second_tab)
+        assert client.post(url, in_first).status_code == 302
+        response = client.post(url, in_second)
+        assert response.status_code == 409
+        assert "Saved by Casey Worker" in response.content.decode()
+        assert draft.ratings.get(domain="emotional_wellbeing").level == 3
 
     def test_identical_answers_never_conflict(self, client_as, caseworker, draft):
         DomainRating.objects.filter(assessment=draft, domain="vision").update(
@@ -446,7 +477,7 @@ class TestSummary:
         for _ in range(9):
             client.post(reverse("assessment-start", args=[child.pk]))
             complete(client, Assessment.objects.get(status="draft"))
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(15):
             response = client.get(reverse("child-detail", args=[child.pk]))
         html = response.content.decode()
         assert html.count('govuk-tag--grey">Superseded') == 9

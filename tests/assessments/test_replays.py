@@ -4,7 +4,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from assessments import rulesets
+from assessments import recommendations, rulesets
 from assessments.models import ReplayChange, ReplayRun
 from tests.factories import ChildFactory, SettingFactory, complete_assessment
 
@@ -54,8 +54,8 @@ def test_replay_matches_one_by_one_evaluation_and_lists_who_changes(
     expected_changes, tiers_after = set(), {}
     for child in caseload:
         assessment = child.assessments.get(status="complete")
-        before = rulesets.recommend(assessment, run.baseline)
-        after = rulesets.recommend(assessment, draft)
+        before = recommendations.recommend(assessment, run.baseline)
+        after = recommendations.recommend(assessment, draft)
         tiers_after[after.tier] = tiers_after.get(after.tier, 0) + 1
         if (
             before.tier,
@@ -141,7 +141,9 @@ def test_progress_partial_while_running(client_as, manager, draft, authority_a):
     assert '<progress id="replay-bar" class="app-progress" max="100" value="50">' in partial
 
 
-def test_a_failure_is_recorded_and_shown(client_as, manager, draft, authority_a, monkeypatch):
+def test_a_failure_is_recorded_and_shown(
+    client_as, manager, draft, authority_a, monkeypatch, django_capture_on_commit_callbacks
+):
     from assessments import replays
     from assessments.tasks import replay_caseload
 
@@ -159,10 +161,26 @@ def test_a_failure_is_recorded_and_shown(client_as, manager, draft, authority_a,
     replay_caseload(run.pk)
     run.refresh_from_db()
     assert run.status == "failed" and "database went away" in run.error
-    assert (
-        "The replay failed"
-        in client_as(manager).get(reverse("replay-detail", args=[run.pk])).content.decode()
-    )
+    client = client_as(manager)
+    page = client.get(reverse("replay-detail", args=[run.pk])).content.decode()
+    assert "The replay failed" in page and "Try the replay again" in page
+    assert [(c.from_status, c.to_status) for c in run.status_changes.all()] == [
+        ("queued", "running"),
+        ("running", "failed"),
+    ]
+    assert {c.by for c in run.status_changes.all()} == {manager}
+
+    # Trying again queues the run once more; with the fault gone it finishes.
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("replay-retry", args=[run.pk]))
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.status == "done" and run.error == ""
+    assert [c.to_status for c in run.status_changes.all()][-3:] == ["queued", "running", "done"]
+    # A finished run cannot be "tried again": the workflow refuses, with a message.
+    response = client.post(reverse("replay-retry", args=[run.pk]), follow=True)
+    assert "so it cannot become waiting to start" in response.content.decode()
 
 
 def test_caseworkers_cannot_replay_and_other_authorities_cannot_see(

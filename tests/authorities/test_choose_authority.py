@@ -17,7 +17,7 @@ def two_authority_user(caseworker, authority_b):
 def test_person_in_two_authorities_chooses_first(client_as, two_authority_user):
     client = client_as(two_authority_user)
     response = client.get(reverse("home"))
-    assert response.status_code == 302 and response.url == reverse("choose-authority")
+    assert response.status_code == 302 and response.url == reverse("choose-authority") + "?next=%2F"
     html = client.get(reverse("choose-authority")).content.decode()
     assert "Northshire County Council" in html and "Southshire Borough Council" in html
 

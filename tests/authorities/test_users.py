@@ -138,8 +138,11 @@ class TestChangeRole:
         html = response.content.decode()
         assert response.status_code == 409
         assert "Someone else changed this person&#x27;s access while you were editing" in html
-        assert 'Saved by them</dt><dd class="govuk-summary-list__value">Panel member' in html
-        assert 'Your change</dt><dd class="govuk-summary-list__value">Manager' in html
+        assert (
+            '<th scope="row" class="govuk-table__header">Role</th>'
+            '<td class="govuk-table__cell">Panel member</td>'
+            '<td class="govuk-table__cell">Manager</td>'
+        ) in html
         assert 'value="manager" checked' in html.replace("\n", " ") or 'value="manager"' in html
         membership.refresh_from_db()
         assert membership.role == Role.PANEL_MEMBER

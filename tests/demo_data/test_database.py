@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
-from assessments import rulesets
+from assessments import recommendations, rulesets
 from assessments.demo_data.calibration import published_authorities
 from assessments.demo_data.pipeline import AlreadyPopulated, ensure_authority, populate_named
 from assessments.demo_data.rows import Table
@@ -41,7 +41,7 @@ def test_demo_data_passes_the_apps_validation_and_is_not_duplicated(framework):
     complete = Assessment.objects.filter(authority=authority, status="complete")
     assert authority.recommendations.current().count() == complete.count() > 1000
     sample = complete.order_by("pk").first()
-    one_by_one = rulesets.recommend(sample)
+    one_by_one = recommendations.recommend(sample)
     stored = sample.recommendations.get()
     assert (stored.tier, stored.band, stored.classification) == (
         one_by_one.tier,
@@ -73,7 +73,7 @@ def test_per_table_reference_checks_catch_a_broken_reference(caseworker):
             to_status="draft",
             by_id=caseworker.pk,
             at="2026-01-05 10:00:00",
-            note="Started",
+            reason="Started",
         )
         writer.write("status_changes", changes)
         writer.verify_references()

@@ -6,7 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
-from assessments.rules import codes as rule_codes
+from valuing_send import codes as rule_codes
 
 
 class UserManager(BaseUserManager):

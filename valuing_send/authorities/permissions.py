@@ -7,6 +7,8 @@ from .models import Role
 EVERY_ROLE = frozenset(Role)
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
+    # The home page: what each role works on
+    "home.view": EVERY_ROLE,
     # Children and their needs profiles
     "child.view": EVERY_ROLE,
     "child.edit": frozenset({Role.CASEWORKER}),

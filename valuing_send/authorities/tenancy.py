@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from .models import Membership
@@ -37,7 +37,15 @@ def memberships_for(request) -> list[Membership]:
 
 
 def current_membership(request) -> Membership | None:
-    """The membership for the authority the user is working in, or None if they must choose."""
+    """The membership for the authority the user is working in, or None if they must choose.
+    Resolved once per request: views (``@requires``), the context processor and the home page
+    all ask this."""
+    if not hasattr(request, "_current_membership"):
+        request._current_membership = _resolve_membership(request)
+    return request._current_membership
+
+
+def _resolve_membership(request) -> Membership | None:
     memberships = memberships_for(request)
     chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
     for membership in memberships:
@@ -53,6 +61,7 @@ def choose_authority(request, authority_id: int) -> Membership:
     for membership in memberships_for(request):
         if membership.authority_id == authority_id:
             request.session[SESSION_KEY] = authority_id
+            request._current_membership = membership
             return membership
     raise Http404("No such authority for this user")
 
@@ -70,7 +79,7 @@ def requires(action: str):
                 if memberships_for(request):
                     query = urlencode({"next": request.get_full_path()})
                     return redirect(f"{reverse('choose-authority')}?{query}")
-                raise PermissionDenied("You do not have access to any local authority.")
+                return render(request, "core/no_access.html", status=403)
             if not can(membership, action):
                 raise PermissionDenied("Your role does not allow this.")
             request.membership = membership

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views, views_register
+from . import views
 
 urlpatterns = [
     path("sign-in/", views.sign_in, name="login"),
@@ -29,17 +29,5 @@ urlpatterns = [
         views.user_set_active,
         {"active": True},
         name="user-reactivate",
-    ),
-]
-
-urlpatterns += [
-    path("settings-register/", views_register.setting_list, name="setting-list"),
-    path("settings-register/new/", views_register.setting_create, name="setting-create"),
-    path("settings-register/<int:pk>/", views_register.setting_detail, name="setting-detail"),
-    path("settings-register/<int:pk>/edit/", views_register.setting_edit, name="setting-edit"),
-    path(
-        "settings-register/<int:pk>/capabilities/",
-        views_register.setting_capabilities,
-        name="setting-capabilities",
     ),
 ]

@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from valuing_send.core.forms import form_data
-from valuing_send.core.locking import ConflictError
+from valuing_send.core.locking import ConflictError, differences
 
 from . import services
 from .forms import (
@@ -125,11 +125,16 @@ def user_edit(request, pk):
             # Keep the admin's choice, show what the other person saved, and let them decide.
             chosen = form.cleaned_data["role"]
             current = membership = error.current
-            conflict = {
-                "theirs": current.get_role_display()
-                + ("" if current.is_active else " (deactivated)"),
-                "yours": Role(chosen).label,
-            }
+            conflict = differences(
+                [
+                    (
+                        "Role",
+                        current.get_role_display()
+                        + ("" if current.is_active else " (deactivated)"),
+                        Role(chosen).label,
+                    )
+                ]
+            )
             form = ChangeRoleForm(data={"role": chosen, "version": current.version})
             form.is_valid()
             form.add_error(

@@ -5,3 +5,7 @@ class CoreConfig(AppConfig):
     name = "valuing_send.core"
     label = "core"
     verbose_name = "Service pages and shared parts"
+
+    def ready(self):
+        # Load the Celery app with Django, so that @shared_task binds to it.
+        from valuing_send import celery  # noqa: F401

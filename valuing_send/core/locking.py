@@ -5,6 +5,8 @@ matches no row and ``ConflictError`` carries the record as it is now, so the vie
 the other person's values and the user's own (nothing is silently overwritten or lost).
 """
 
+from dataclasses import dataclass
+
 
 class ConflictError(Exception):
     def __init__(self, current):
@@ -29,3 +31,41 @@ def save_versioned(instance, expected_version: int, *, version_field: str = "ver
         raise ConflictError(model._default_manager.get(pk=instance.pk))
     instance.refresh_from_db()
     return instance
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One answer where the record saved by someone else differs from the user's own."""
+
+    label: str
+    theirs: str
+    yours: str
+
+
+NOT_RECORDED = "Not recorded"
+
+
+def differences(fields, *, show=None) -> list[Difference]:
+    """The "theirs and yours" rows a conflict page shows (``templates/govuk/differences.html``).
+
+    ``fields`` holds ``(label, theirs, yours)`` or ``(label, theirs, yours, show)``; only
+    fields whose values differ make a row (nothing recorded, None or "", counts as one value),
+    each value shown through its ``show`` (or the default ``show``, else ``str``), with
+    "Not recorded" for an empty one."""
+    rows = []
+    for label, theirs, yours, *own_show in fields:
+        if _empty(theirs) and _empty(yours) or theirs == yours:
+            continue
+        display = own_show[0] if own_show else show or str
+        rows.append(
+            Difference(
+                str(label),
+                NOT_RECORDED if _empty(theirs) else display(theirs),
+                NOT_RECORDED if _empty(yours) else display(yours),
+            )
+        )
+    return rows
+
+
+def _empty(value) -> bool:
+    return value is None or value == ""

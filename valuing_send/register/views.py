@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.services import current_framework
+from valuing_send.authorities.tenancy import get_or_404, requires
 from valuing_send.core.forms import form_data, resubmitted
-from valuing_send.core.locking import ConflictError
+from valuing_send.core.locking import ConflictError, differences
 
-from . import register
-from .tenancy import get_or_404, requires
+from . import services as register
 
 PAGE_SIZE = 50
 
@@ -143,11 +143,10 @@ def setting_capabilities(request, pk):
         except ConflictError as error:
             current = _setting(request, error.current.pk)
             theirs = current.capability_map()
-            conflict = [
-                {"name": d.name, "theirs": theirs.get(d.code), "yours": form.cleaned_data[d.code]}
-                for d in domains
-                if theirs.get(d.code) != form.cleaned_data[d.code]
-            ]
+            conflict = differences(
+                ((d.name, theirs.get(d.code), form.cleaned_data[d.code]) for d in domains),
+                show=lambda level: f"Up to level {level}",
+            )
             if not conflict:  # they saved exactly what this admin chose: nothing to resolve
                 messages.success(request, f"What {setting.name} can meet has been saved")
                 return redirect("setting-detail", pk=setting.pk)

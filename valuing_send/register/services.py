@@ -1,5 +1,5 @@
 """The settings register: forms, service functions and readiness figures for settings and
-their capabilities. Views are in ``views_register.py``."""
+their capabilities. Views are in ``views.py``."""
 
 from django import forms
 from django.core.validators import MaxValueValidator
@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from assessments.rules import codes as rule_codes
 from assessments.rules import setting_readiness
+from valuing_send.authorities.models import Setting, SettingCapability
 from valuing_send.core.forms import (
     GovukForm,
     GovukModelForm,
@@ -16,8 +17,6 @@ from valuing_send.core.forms import (
     VersionField,
 )
 from valuing_send.core.locking import save_versioned
-
-from .models import Setting, SettingCapability
 
 # More places than the largest school in England has, with room to spare.
 LARGEST_CAPACITY = 100_000

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "valuing_send.demo"
+    label = "demo"
+    verbose_name = "Demo authority"
