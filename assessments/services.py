@@ -184,7 +184,8 @@ def assessment_save_ratings(
     each rendering of the page carries), nothing is saved and ``RatingsConflict`` lists both
     sides for each such domain: another person, or the same person in another tab. Returns the
     domains written."""
-    _require_draft(Assessment.objects.select_for_update().get(pk=assessment.pk))
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _require_draft(locked)
     current = {
         r.domain: r
         for r in assessment.ratings.select_related("updated_by").filter(domain__in=submitted)
@@ -220,7 +221,10 @@ def assessment_save_ratings(
         raise RatingsConflict(conflicts)
     changes = {"last_area": resume_at} if resume_at else {}
     if written:
-        save_versioned(assessment, assessment.version, **changes)
+        # The locked row, not the caller's copy: htmx saves of other domains on this page may
+        # have moved the assessment's version on since the caller read it.
+        save_versioned(locked, locked.version, **changes)
+        assessment.refresh_from_db(fields=["version", "last_area", "updated_at"])
     else:
         Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now(), **changes)
         assessment.refresh_from_db(fields=["version", "last_area", "updated_at"])

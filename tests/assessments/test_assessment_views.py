@@ -3,6 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from assessments import services
 from assessments.models import Assessment, AssessmentStatus, DomainRating
 from assessments.services import assessment_start
 
@@ -320,6 +321,21 @@ class TestConcurrentEdits:
         assert client.post(url, second, headers={"HX-Request": "true"}).status_code == 200
         rating = draft.ratings.get(domain="emotional_wellbeing")
         assert (rating.level, rating.setting_ability, rating.version) == (2, 0, 3)
+
+    def test_saving_from_a_copy_read_before_other_domains_were_saved_works(self, caseworker, draft):
+        stale = Assessment.objects.get(pk=draft.pk)  # read before either save below
+        before = stale.version
+        services.assessment_save_ratings(
+            draft,
+            {"hearing": ({**draft.ratings.get(domain="hearing").values(), "level": 2}, 1)},
+            by=caseworker,
+        )
+        vision = stale.ratings.get(domain="vision")
+        written = services.assessment_save_ratings(
+            stale, {"vision": ({**vision.values(), "level": 3}, vision.version)}, by=caseworker
+        )
+        assert written == ["vision"]
+        assert stale.version == Assessment.objects.get(pk=draft.pk).version == before + 2
 
     def test_two_tabs_of_the_same_person_conflict_like_two_people(
         self, client_as, caseworker, draft
