@@ -167,3 +167,21 @@ def test_setup_demo_ships_a_draft_a_manager_can_replay_straight_away(
     # Running it again keeps the draft (and makes no other).
     call_command("setup_demo", stdout=io.StringIO())
     assert list(authority.rule_sets.all()) == [draft]
+
+
+def test_free_text_is_written_as_it_is_tabs_newlines_and_backslashes_included(authority_a):
+    name = "Tab\there, new\nline, back\\slash, \\N and a quote '"
+    settings = Table("authorities.Setting")
+    settings.add(
+        authority_id=authority_a.pk,
+        name=name,
+        phase="primary",
+        setting_type="mainstream",
+        capacity=None,
+        created_at="2026-01-05 10:00:00",
+        updated_at="2026-01-05 10:00:00",
+    )
+    with transaction.atomic():
+        writer_for(connection).write("settings", settings)
+    written = authority_a.settings_register.get()
+    assert (written.name, written.capacity, written.urn, written.version) == (name, None, "", 1)
