@@ -5,12 +5,10 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from valuing_send.core.dates import age_on
+
 from .models import Assessment, AssessmentStatus, NeedsFramework
 from .rules import Caseload
-
-
-def _age(born, today) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 def caseload_for(
@@ -52,7 +50,7 @@ def caseload_for(
         caseload = Caseload.from_vectors(
             codes,
             [row[3] for row in group],
-            ages=[_age(row[9], today) for row in group],
+            ages=[age_on(row[9], today) for row in group],
             sen_statuses=[row[10] for row in group],
             ability_vectors=[row[4] or None for row in group],
             family_vectors=[row[5] or None for row in group],

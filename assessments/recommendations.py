@@ -6,6 +6,7 @@ The engine itself (``assessments/rules``) is pure; this module turns models into
 time or for a whole caseload at once."""
 
 import dataclasses
+from collections.abc import Iterator
 from datetime import date
 
 from django.db import transaction
@@ -176,32 +177,34 @@ def recommendation_store(
 DETAIL_TASK = "assessments.tasks.recommendation_details_fill"
 
 
-def recommendations_store_bulk(authority, *, fill_details: bool = True) -> int:
-    """Recommendations for every complete assessment that has none, worked out in one batch
-    under the active rule set (headline figures). For generated or imported caseloads, where
-    completing one by one would take minutes. The detail (trace, provision, matched settings)
-    is filled in afterwards by a background task unless ``fill_details`` is False (pages work
-    it out when shown; see ``recommendation_worked_out``)."""
+def recommendation_rows(authority) -> Iterator[dict]:
+    """The headline figures of a ``Recommendation`` row, by field name, for every complete
+    assessment that has no current recommendation: the whole caseload worked out in one batch
+    under the active rule set (the detail is not worked out). Bulk writers add ``created_at``."""
     version = active_rule_set(authority)
     ruleset = version.ruleset
     register = register_for(authority, ruleset)
     have = set(authority.recommendations.current().values_list("assessment_id", flat=True))
-    rows = []
-    now = timezone.now()
     for _, caseload, ids in caseload_for(authority):
         result = evaluate_caseload(caseload, ruleset, register)
         for index, (assessment_id, _) in enumerate(ids):
-            if assessment_id in have:
-                continue
-            rows.append(
-                Recommendation(
-                    authority_id=authority.pk,
-                    assessment_id=assessment_id,
-                    rule_set=version,
-                    created_at=now,
+            if assessment_id not in have:
+                yield {
+                    "authority_id": authority.pk,
+                    "assessment_id": assessment_id,
+                    "rule_set_id": version.pk,
                     **headline_fields(result.row(index)),
-                )
-            )
+                }
+
+
+def recommendations_store_bulk(authority, *, fill_details: bool = True) -> int:
+    """Recommendations for every complete assessment that has none (``recommendation_rows``).
+    For imported caseloads, where completing one by one would take minutes (the demo data
+    generator writes the same rows with COPY). The detail (trace, provision, matched settings)
+    is filled in afterwards by a background task unless ``fill_details`` is False (pages work
+    it out when shown; see ``recommendation_worked_out``)."""
+    now = timezone.now()
+    rows = [Recommendation(created_at=now, **values) for values in recommendation_rows(authority)]
     Recommendation.objects.bulk_create(rows, batch_size=5000)
     if rows and fill_details:
         enqueue_on_commit(DETAIL_TASK, authority.pk)

@@ -6,8 +6,9 @@ Phases, each timed: ``plan`` (in memory, no database), ``ids`` (reserve id block
 checks the deferred foreign keys row by row here otherwise). One transaction per authority:
 an authority is either fully generated or not at all, so ``--national`` can be resumed.
 
-A later phase (e.g. working out stored recommendations) belongs between the writes and the
-commit: see ``AFTER_WRITE``.
+Rows worked out from what was just written (the stored recommendations, from the profiles)
+come from ``AFTER_WRITE`` steps, between the writes and the reference checks, and are written
+the same way (``write:<table>``).
 """
 
 from __future__ import annotations
@@ -31,20 +32,31 @@ from .calibration import (
     scale_targets,
 )
 from .generator import AuthorityContext, IdBases, build_rows, plan_authority
+from .rows import Table
 from .writers import writer_for
 
 
-def recommendations(authority, plan, dataset) -> None:
-    """Every generated profile gets its recommendation under the active rule set, worked out
-    in one batch. Their detail is not stored: pages work it out when shown, and a generated
-    caseload of 70,000 children should not queue 70,000 trace evaluations."""
-    from assessments.recommendations import recommendations_store_bulk
+def recommendations(authority, plan, dataset) -> dict[str, Table]:
+    """Every generated profile's recommendation under the active rule set, worked out in one
+    batch (``recommendation_rows``, as ``recommendations_store_bulk`` stores them for imported
+    caseloads) and dated when its profile was completed. Written with COPY like the other
+    tables (``bulk_create`` took about 240 s of a national run). The detail is not stored:
+    pages work it out when shown, and a generated caseload of 70,000 children should not
+    queue 70,000 trace evaluations."""
+    from assessments.recommendations import recommendation_rows
 
-    recommendations_store_bulk(authority, fill_details=False)
+    assessments = dataset.tables["assessments"]
+    pk, completed = assessments.columns.index("id"), assessments.columns.index("completed_at")
+    completed_at = {row[pk]: row[completed] for row in assessments.rows}
+    table = Table("assessments.Recommendation")
+    for values in recommendation_rows(authority):
+        table.add(created_at=completed_at[values["assessment_id"]], **values)
+    return {"recommendations": table}
 
 
 # Steps run after the rows are written, inside the authority's transaction:
-# ``step(authority, plan, dataset) -> None``, timed under the step's ``__name__``.
+# ``step(authority, plan, dataset) -> {key: rows.Table}``, timed under the step's ``__name__``;
+# the tables it returns are written next (timed as ``write:<key>``).
 AFTER_WRITE: list[Callable] = [recommendations]
 
 
@@ -175,10 +187,12 @@ def populate_authority(
         dataset = timed("rows", build_rows, plan, ids)
         for key, table in dataset.tables.items():
             writer.write(key, table)
+        for step in AFTER_WRITE:
+            for key, table in timed(step.__name__, step, authority, plan, dataset).items():
+                writer.write(key, table)
+                dataset.tables[key] = table  # counted with the others
         timings.update({f"write:{key}": seconds for key, seconds in writer.timings.items()})
         timed("references", writer.verify_references)
-        for step in AFTER_WRITE:
-            timed(step.__name__, step, authority, plan, dataset)
         commit_started = time.perf_counter()
     timings["commit"] = time.perf_counter() - commit_started
     return Result(authority=authority, counts=dataset.counts(), timings=timings)

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.urls import reverse
 
 from assessments import recommendations, rulesets
@@ -37,17 +38,33 @@ def test_demo_data_passes_the_apps_validation_and_is_not_duplicated(framework):
     assert caseworkers.count() == 4
     assert not any(user.has_usable_password() for user in caseworkers)
     assert {"plan", "rows", "write:ratings", "recommendations", "commit"} <= set(result.timings)
-    # Every current profile has its recommendation, worked out in one batch.
+    assert "write:recommendations" in result.timings
+    # Every current profile has its recommendation, worked out in one batch, written with the
+    # other tables and dated when the profile was completed.
     complete = Assessment.objects.filter(authority=authority, status="complete")
     assert authority.recommendations.current().count() == complete.count() > 1000
-    sample = complete.order_by("pk").first()
-    one_by_one = recommendations.recommend(sample)
-    stored = sample.recommendations.get()
-    assert (stored.tier, stored.band, stored.classification) == (
-        one_by_one.tier,
-        one_by_one.band_number,
-        one_by_one.classification,
-    )
+    assert result.counts["recommendations"] == complete.count()
+    assert not authority.recommendations.exclude(created_at=F("assessment__completed_at")).exists()
+    assert not authority.recommendations.exclude(result={}).exists()  # detail worked out on view
+    for sample in complete.order_by("pk")[:40]:
+        one_by_one = recommendations.recommend(sample)
+        stored = sample.recommendations.get()
+        assert stored.rule_set == rulesets.active_rule_set(authority)
+        assert (
+            stored.tier,
+            stored.band,
+            stored.total_points,
+            stored.top_up,
+            stored.mainstream_capable,
+            stored.classification,
+        ) == (
+            one_by_one.tier,
+            one_by_one.band_number,
+            one_by_one.total_points,
+            one_by_one.top_up_at_current_setting,
+            one_by_one.mainstream_capable,
+            one_by_one.classification,
+        )
     # The child and settings forms on a sample; every other check on every record.
     assert validate_authority(authority, form_sample=120) == []
     with pytest.raises(AlreadyPopulated):
