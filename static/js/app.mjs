@@ -6,9 +6,73 @@ import { initAll as initMoj } from "../vendor/moj/moj-frontend.min.js";
 initGovuk();
 initMoj();
 
+// Table regions (templates/govuk/table_region.html) are focusable in the HTML, so that without
+// JavaScript a keyboard user can always scroll a wide table. Here a region stays in the tab
+// order only while its table is wider than it (WCAG 1.4.10, 2.1.1), and says so with a shadow;
+// where the table fits it is not a pointless tab stop.
+const regionSizes = new ResizeObserver((entries) => {
+  for (const { target } of entries) {
+    const scrolls = target.scrollWidth > target.clientWidth + 1;
+    target.classList.toggle("app-table-scroll--scrolls", scrolls);
+    if (scrolls) {
+      target.setAttribute("tabindex", "0");
+    } else if (target !== document.activeElement) {
+      target.removeAttribute("tabindex");
+    }
+  }
+});
+
+// The elements in (and including) scope that match selector.
+function within(scope, selector) {
+  const self = scope.matches && scope.matches(selector) ? [scope] : [];
+  return [...self, ...scope.querySelectorAll(selector)];
+}
+
+function watchRegions(scope) {
+  for (const region of within(scope, "[data-app-scroll-region]")) {
+    regionSizes.observe(region);
+    const table = region.firstElementChild;
+    if (table) regionSizes.observe(table);
+  }
+}
+
+// One polite live region for the whole page (in base.html). When htmx swaps in content that
+// carries data-app-announce, its words are read out once: the number of children a search
+// finds, a replay starting or finishing. The swapped content itself is not a live region:
+// a region replaced wholesale is not announced reliably, and a progress bar polled every
+// second would talk all the time.
+const announcer = document.getElementById("app-announcer");
+let lastAnnounced = "";
+
+function announce(scope) {
+  if (!announcer) return;
+  const items = within(scope, "[data-app-announce]");
+  const item = items[items.length - 1];
+  if (!item) return;
+  const words = (item.dataset.appAnnounce || item.textContent).replace(/\s+/g, " ").trim();
+  if (!words || words === lastAnnounced) return;
+  lastAnnounced = words;
+  announcer.textContent = "";
+  // A moment's gap makes screen readers treat the same words said again as new.
+  window.setTimeout(() => {
+    announcer.textContent = words;
+  }, 100);
+}
+
+const firstAnnouncement = document.querySelector("[data-app-announce]");
+if (firstAnnouncement) {
+  lastAnnounced = (firstAnnouncement.dataset.appAnnounce || firstAnnouncement.textContent)
+    .replace(/\s+/g, " ")
+    .trim();
+}
+watchRegions(document);
+
 document.addEventListener("htmx:afterSettle", (event) => {
   const scope = event.detail.elt;
-  if (scope && scope.querySelector && scope.querySelector("[data-module='govuk-error-summary']")) {
+  if (!scope || !scope.querySelector) return;
+  if (scope.querySelector("[data-module='govuk-error-summary']")) {
     createAll(ErrorSummary, undefined, scope);
   }
+  watchRegions(scope.isConnected ? scope : document);
+  announce(scope.isConnected ? scope : document);
 });

@@ -73,6 +73,19 @@ def test_replay_matches_one_by_one_evaluation_and_lists_who_changes(
     assert (
         "Moves between tiers" in html or run.summary["tiers_before"] == run.summary["tiers_after"]
     )
+    # While it ran, the page polled and swapped #replay-body: the finished page's body holds the
+    # results, and the words its live region reads out once.
+    polled = (
+        client_as(manager)
+        .get(reverse("replay-detail", args=[run.pk]), headers={"HX-Request": "true"})
+        .content.decode()
+    )
+    body = polled[polled.index('<div id="replay-body">') :]
+    assert "Children by tier" in body and "hx-trigger" not in body
+    assert (
+        f'data-app-announce="The replay has finished: {len(expected_changes)} of 12 children'
+        in body
+    )
 
 
 def test_drill_down_and_csv(
@@ -137,7 +150,8 @@ def test_progress_partial_while_running(client_as, manager, draft, authority_a):
     partial = client.get(
         reverse("replay-detail", args=[run.pk]), headers={"HX-Request": "true"}
     ).content.decode()
-    assert partial.lstrip().startswith('<div id="replay-progress"')
+    assert partial.lstrip().startswith('<div id="replay-body">')
+    assert 'hx-select="#replay-body"' in partial and 'data-app-announce="Replay running"' in partial
     assert '<progress id="replay-bar" class="app-progress" max="100" value="50">' in partial
 
 

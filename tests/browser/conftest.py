@@ -1,10 +1,14 @@
 """Browser tests: Playwright driving Debian's Chromium (never a downloaded browser) against
-Django's live server, with axe-core checking every page a journey visits."""
+Django's live server, with axe-core checking every page a journey visits. Every page checked
+is also recorded, and ``test_every_page.py`` (run after the journeys) checks all of them for
+what axe cannot see: reflow at 320 px, target size, text spacing and zoom, titles."""
 
 import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.wcag import REPORT, PageRecorder
 
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -28,6 +32,16 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+    # Checks over the pages the journeys recorded run after every journey.
+    items.sort(key=lambda item: item.get_closest_marker("after_journeys") is not None)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What the WCAG checks covered (pages, exceptions, key presses), after the results."""
+    if REPORT:
+        terminalreporter.section("WCAG checks beyond axe")
+        for line in REPORT:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
@@ -40,14 +54,31 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": chromium, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, failing the test if a script on it throws: a broken
+    enhancement (htmx, GOV.UK Frontend, our own JS) is otherwise silent."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+    yield page
+    assert not errors, "JavaScript errors:\n" + "\n".join(errors)
+
+
 @pytest.fixture(scope="session")
 def axe():
     return Axe()
 
 
+@pytest.fixture(scope="session")
+def page_recorder():
+    """Every page the session's journeys checked, as shown (see tests/browser/wcag.py)."""
+    return PageRecorder()
+
+
 @pytest.fixture
-def check_a11y(axe):
-    """``check_a11y(page)``: fail with axe's report if the page has any violation."""
+def check_a11y(axe, page_recorder, request):
+    """``check_a11y(page)``: fail with axe's report if the page has any violation, and record
+    the page for the checks in test_every_page.py."""
     scanned = []
 
     def check(page, label=None, *, served_to=None):
@@ -66,6 +97,9 @@ def check_a11y(axe):
             page.unroute(url)
         results = axe.run(page, options=AXE_OPTIONS)
         scanned.append(label or page.url)
+        page_recorder.record(
+            served_to or page, request.node.name, label or page.url, javascript=served_to is None
+        )
         assert results.violations_count == 0, (
             f"axe violations on {label or page.url}:\n{results.generate_report()}"
         )

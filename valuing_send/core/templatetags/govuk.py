@@ -1,6 +1,7 @@
 """Template helpers loaded into every template (see TEMPLATES builtins in settings)."""
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from valuing_send.authorities.permissions import can
@@ -21,6 +22,16 @@ def error_summary(form_or_forms):
     """The GOV.UK error summary for one form or a list of forms on the same page."""
     forms = [form for form in _as_list(form_or_forms) if form.errors]
     return {"forms": forms}
+
+
+@register.simple_block_tag
+def table_region(content, label):
+    """``{% table_region "Children" %}<table class="govuk-table">…</table>{% endtable_region %}``:
+    every data table sits in one kind of region that scrolls sideways when the table is wider
+    than the window, so the page itself never does (WCAG 1.4.10 allows a data table to scroll
+    in its own region). The region is labelled and focusable so keyboard users can scroll it;
+    static/js/app.mjs keeps it in the tab order only while it actually scrolls."""
+    return render_to_string("govuk/table_region.html", {"content": content, "label": label})
 
 
 @register.filter

@@ -1,0 +1,168 @@
+"""Every page the browser journeys reached, checked for the parts of WCAG 2.2 AA that axe-core
+cannot judge. The pages are the ones the journeys handed to ``check_a11y`` in this session
+(see tests/browser/wcag.py), so a page a journey adds is checked here without being listed.
+
+- 1.4.10 Reflow, at 320 × 256 CSS px (= 1280 × 1024 at 400% zoom): the document never scrolls
+  sideways; a wide data table scrolls inside its own focusable, labelled region (allowed by
+  1.4.10 for content that needs two dimensions) and is reported as an exception; charts scale
+  down and keep their figures in a data table.
+- 2.5.8 Target size (minimum), at 320 px and at 1280 px.
+- 1.4.12 Text spacing and 1.4.4 Resize text (200% text size), at 1280 px: no text clipped and
+  no text drawn over other text.
+- 2.4.2 Page titled: every page's title is meaningful, and different pages have different
+  titles.
+"""
+
+import os
+import pickle
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from django.urls import Resolver404, resolve
+
+from tests.browser.wcag import (
+    DESKTOP,
+    NARROW,
+    REPORT,
+    TEXT_200_CSS,
+    TEXT_SPACING_CSS,
+    add_style,
+    replay,
+    run,
+)
+
+pytestmark = pytest.mark.after_journeys
+
+SERVICE_SUFFIX = " – Valuing SEND"
+# A folder for screenshots of what the checks saw (A11Y_SCREENSHOTS=/tmp/shots), for people.
+SCREENSHOTS = Path(os.environ["A11Y_SCREENSHOTS"]) if os.environ.get("A11Y_SCREENSHOTS") else None
+
+
+def slug(text):
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80]
+
+
+def distinct(snapshots):
+    seen = {}
+    for snapshot in snapshots:
+        seen.setdefault(snapshot.name, snapshot)
+    return list(seen.values())
+
+
+def view_name(snapshot):
+    try:
+        return resolve(snapshot.path).view_name
+    except Resolver404:
+        return "not found"
+
+
+GENERIC_TITLES = {"", "page", "untitled", "valuing send", "error"}
+
+
+def title_problems(snapshots):
+    """Titles name the page, not just the service."""
+    problems = []
+    for snapshot in snapshots:
+        words = snapshot.title.removesuffix(SERVICE_SUFFIX)
+        if not snapshot.title.endswith(SERVICE_SUFFIX) or words.strip().lower() in GENERIC_TITLES:
+            problems.append(f"{snapshot.name}: title {snapshot.title!r} does not name the page")
+            continue
+    return problems
+
+
+def test_every_page_the_journeys_reached(browser, page_recorder):
+    snapshots = distinct(page_recorder.snapshots)
+    if not snapshots:
+        pytest.skip("no journey ran in this session: run tests/browser as a whole")
+    if SCREENSHOTS:
+        (SCREENSHOTS / "snapshots.pickle").write_bytes(pickle.dumps(snapshots))
+    pages = {}
+    for size, options in (("narrow", NARROW), ("desktop", DESKTOP)):
+        for javascript in (True, False):
+            context = browser.new_context(**options, java_script_enabled=javascript)
+            pages[size, javascript] = context.new_page()
+
+    problems = defaultdict(list)
+    scroll_regions = defaultdict(set)
+    targets = defaultdict(int)
+
+    def record_targets(snapshot, size, result):
+        for key, value in result["counts"].items():
+            targets[key] += value
+        problems[snapshot.name].extend(
+            f"2.5.8 at {size}: {problem}" for problem in result["problems"]
+        )
+
+    try:
+        for snapshot in snapshots:
+            narrow = pages["narrow", snapshot.javascript]
+            replay(narrow, snapshot)
+            reflow = run(narrow, "reflow")
+            if SCREENSHOTS:
+                narrow.screenshot(
+                    path=SCREENSHOTS / f"{slug(snapshot.label)}-320.png", full_page=True
+                )
+            if reflow["documentWidth"] > reflow["viewport"] + 1:
+                problems[snapshot.name].append(
+                    f"1.4.10: the page is {reflow['documentWidth']} px wide at 320 px: "
+                    + "; ".join(reflow["overflowing"])
+                )
+            for region in reflow["badRegions"]:
+                problems[snapshot.name].append(
+                    f"1.4.10: {region} scrolls sideways but is not a focusable, labelled region "
+                    "holding a table"
+                )
+            for chart in reflow["charts"]:
+                problems[snapshot.name].append(f"1.4.10 and 1.1.1: {chart}")
+            for clipped in reflow["clipped"]:
+                problems[snapshot.name].append(f"1.4.10: {clipped} cuts content off at 320 px")
+            for region in reflow["regions"]:
+                scroll_regions[region].add(view_name(snapshot))
+
+            result = run(narrow, "targetSize")
+            record_targets(snapshot, "320 px", result)
+
+            desktop = pages["desktop", snapshot.javascript]
+            replay(desktop, snapshot)
+            record_targets(snapshot, "1280 px", run(desktop, "targetSize"))
+            for criterion, css in (
+                ("1.4.12 text spacing", TEXT_SPACING_CSS),
+                ("1.4.4 200% text", TEXT_200_CSS),
+            ):
+                style = add_style(desktop, css)
+                fits = run(desktop, "textFits")
+                if SCREENSHOTS and (fits["clipped"] or fits["overlaps"]):
+                    desktop.screenshot(
+                        path=SCREENSHOTS / f"{slug(snapshot.label)}-{slug(criterion)}.png",
+                        full_page=True,
+                    )
+                style.evaluate("style => style.remove()")
+                problems[snapshot.name].extend(
+                    f"{criterion}: {text} is clipped" for text in fits["clipped"]
+                )
+                problems[snapshot.name].extend(f"{criterion}: {text}" for text in fits["overlaps"])
+    finally:
+        for page in pages.values():
+            page.context.close()
+
+    for problem in title_problems(snapshots):
+        problems["titles"].append(f"2.4.2: {problem}")
+
+    views = {view_name(snapshot) for snapshot in snapshots}
+    REPORT.append(
+        f"{len(snapshots)} page states from {len(views)} distinct views checked at 320 px "
+        f"(reflow, target size) and 1280 px (target size, text spacing, 200% text); "
+        f"{targets['targets']} targets: {targets['big']} at least 24 × 24 px, "
+        f"{targets['spaced']} smaller but spaced, {targets['inline']} inline in text"
+    )
+    REPORT.extend(
+        f"Exception (1.4.10 allows a data table to scroll in its own region): {region} "
+        f"on {', '.join(sorted(where))}"
+        for region, where in sorted(scroll_regions.items())
+    )
+    report = "\n".join(
+        f"{name}:\n  " + "\n  ".join(found) for name, found in problems.items() if found
+    )
+    assert not report, f"WCAG problems axe cannot see:\n{report}"
