@@ -134,7 +134,14 @@ def test_caseworker_completes_needs_profiles_with_and_without_javascript(
         plain.goto(f"{live_server.url}/children/?q=amy")
         plain.get_by_role("link", name="Jones, Amy").click()
         plain.get_by_role("button", name="Start a new needs assessment").click()
+        # Answers already given are not asked for again (WCAG 3.3.7): the new assessment
+        # starts from the last one's.
+        expect(plain.get_by_label("EHC needs assessment", exact=True)).to_be_checked()
         plain.get_by_role("button", name="Continue").click()
+        expect(plain.locator("#id_speech_language-level_2")).to_be_checked()
+        expect(plain.locator("#id_speech_language-evidence")).to_have_value(
+            "Seen in class and in the SENCo's report"
+        )
         # Leaving a level-3 need without evidence is an error the page explains.
         plain.locator("#id_speech_language-level_3").check()
         plain.locator("#id_speech_language-evidence").fill("")
