@@ -9,7 +9,6 @@ idempotent, so running a bench twice against the same database measures the same
 
 from __future__ import annotations
 
-import math
 import os
 import platform
 import random
@@ -55,6 +54,24 @@ def bench_caseworker(authority):
         user=user, authority=authority, defaults={"role": Role.CASEWORKER}
     )
     return user
+
+
+def second_factor_done(client, user) -> None:
+    """Where the app asks staff for a second factor (django-otp), mark a test client's session
+    as having passed it, as the sign-in pages leave it."""
+    from django.conf import settings
+
+    if "django_otp" not in settings.INSTALLED_APPS:
+        return
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Bench", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 def _history_plan(codes, count: int) -> list[dict]:
@@ -197,6 +214,6 @@ def context(authority) -> dict:
 
 def percentile(values: list[float], fraction: float) -> float:
     """Nearest-rank percentile (no interpolation), e.g. 0.95 for p95."""
-    ordered = sorted(values)
-    rank = min(len(ordered), max(1, math.ceil(fraction * len(ordered))))
-    return ordered[rank - 1]
+    from bench._report import percentile as nearest_rank
+
+    return nearest_rank(values, fraction)

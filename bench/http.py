@@ -1,17 +1,24 @@
-"""HTTP throughput under gunicorn: the children list of a Kent-size authority, over loopback.
+"""HTTP under gunicorn: the children list of a Kent-size authority over loopback, against the
+same HTML pre-rendered and served by the same processes to the same signed-in client.
 
 Run from the repository root against the bench database (scripts/bench.sh sets it up; the
 environment's DATABASE_URL and REDIS_URL are passed to gunicorn):
 
     DJANGO_SETTINGS_MODULE=valuing_send.settings .venv/bin/python -m bench.http
 
-Starts ``gunicorn valuing_send.wsgi:application`` on a free loopback port with 2 **sync**
-workers (gunicorn's default worker class: one request at a time per worker, a new connection
-per request), signs in once as a caseworker through the real sign-in form (CSRF token and
-all), then drives ``/children/`` with 4 concurrent clients (Python threads, ``http.client``)
-for 10 s or 2,000 requests, whichever comes first. The **floor** is ``bench.bare_site``: the
-same settings and middleware behind the same gunicorn command, with a view that returns "ok"
-without the database or a template, driven the same way with the same cookie.
+Starts ``gunicorn bench.bare_site:application`` (the app's settings, middleware and URLs, plus
+the pre-rendered floor of ``bench/prerendered.py``) on a free loopback port with 2 **sync**
+workers (one request at a time per worker, a new connection per request), and signs in once
+as a caseworker through the real sign-in forms. Then ``ROUNDS`` rounds, each sending
+``REQUESTS`` requests from ``CLIENTS`` concurrent clients (Python threads, ``http.client``) to
+the page (``/children/``) and the same number from the same clients to its **floor**: the
+page's own bytes, fetched once and served through the same middleware, session and
+``@requires("child.view")`` (the order alternates from round to round). Throughput is the
+median of the rounds' rates; latencies are p50 and p95 over every request. Target: the page
+at 0.3× its floor's throughput or better.
+
+Memory: the peak RSS (``VmHWM``) of the gunicorn workers, once they have served only the floor
+(the cost of a signed-in Django worker) and again at the end (serving the children list).
 """
 
 from __future__ import annotations
@@ -30,17 +37,19 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 from bench import _dataset
-from bench._report import Metric, write_report
+from bench._report import Metric, Timings, children_of, peak_rss_mb, rate_metric, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
 WORKER_CLASS = "sync"
 CLIENTS = 4
-DURATION = 10.0
-MAX_REQUESTS = 2_000
+ROUNDS = int(os.environ.get("BENCH_HTTP_ROUNDS", "5"))
+REQUESTS = int(os.environ.get("BENCH_HTTP_REQUESTS", "100"))
 WARM_UP = 40
 APP_PATH = "/children/"
-BARE_PATH = "/bare/"
+FLOOR_NAME = "children"
+FLOOR_LABEL = "the same HTML pre-rendered, same gunicorn workers, session and @requires"
+TARGET_RATIO = 0.3
 
 
 def free_port() -> int:
@@ -62,17 +71,21 @@ def request(port: int, method: str, path: str, headers=None, body=None):
 class Gunicorn:
     """``gunicorn <module>:application`` on a free loopback port, stopped on exit."""
 
-    def __init__(self, module: str, settings_module: str, probe: str):
+    def __init__(self, module: str, settings_module: str, probe: str, env: dict | None = None):
         self.module = module
         self.probe = probe
         self.port = free_port()
         handle, name = tempfile.mkstemp(prefix="bench-gunicorn-", suffix=".log")
         os.close(handle)
         self.log = Path(name)
-        self.env = os.environ | {
-            "DJANGO_SETTINGS_MODULE": settings_module,
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        }
+        self.env = (
+            os.environ
+            | {
+                "DJANGO_SETTINGS_MODULE": settings_module,
+                "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            }
+            | (env or {})
+        )
         self.env.pop("DJANGO_PRODUCTION", None)
         self.env.pop("DJANGO_DEBUG", None)
         self.command = [
@@ -113,6 +126,12 @@ class Gunicorn:
                 self.process.kill()
                 self.process.wait()
         self.log.unlink(missing_ok=True)
+
+    def worker_pids(self) -> list[int]:
+        return children_of(self.process.pid) if self.process is not None else []
+
+    def workers_peak_rss_mb(self) -> float:
+        return max((peak_rss_mb(pid) or 0.0 for pid in self.worker_pids()), default=0.0)
 
     def _log_tail(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")[-2000:]
@@ -158,20 +177,19 @@ def sign_in(port: int, email: str, password: str) -> str:
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
-def drive(port: int, path: str, cookie: str, *, duration: float, limit: int) -> dict:
-    """``CLIENTS`` threads requesting ``path`` until ``duration`` seconds or ``limit`` requests."""
+def drive(port: int, path: str, cookie: str, *, count: int) -> dict:
+    """``CLIENTS`` threads sending ``count`` requests for ``path`` between them."""
     headers = {"Cookie": cookie, "Accept": "text/html"}
     lock = threading.Lock()
     latencies: list[float] = []
     failures: list[int] = []
     issued = [0]
     started = time.perf_counter()
-    deadline = started + duration
 
     def client():
         while True:
             with lock:
-                if issued[0] >= limit or time.perf_counter() >= deadline:
+                if issued[0] >= count:
                     return
                 issued[0] += 1
             sent = time.perf_counter()
@@ -191,25 +209,11 @@ def drive(port: int, path: str, cookie: str, *, duration: float, limit: int) -> 
         thread.start()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - started
     return {
-        "requests": len(latencies),
-        "failures": len(failures),
-        "failure_statuses": sorted(set(failures)),
-        "seconds": round(wall, 2),
-        "per_second": len(latencies) / wall,
-        "p50": _dataset.percentile(latencies, 0.5) if latencies else 0.0,
-        "p95": _dataset.percentile(latencies, 0.95) if latencies else 0.0,
+        "seconds": time.perf_counter() - started,
+        "latencies": latencies,
+        "failures": failures,
     }
-
-
-def run(module: str, settings_module: str, path: str, signed_in: tuple[str, str] | None, cookie):
-    with Gunicorn(module, settings_module, probe="/sign-in/" if signed_in else path) as server:
-        if signed_in is not None:
-            cookie = sign_in(server.port, *signed_in)
-        drive(server.port, path, cookie, duration=60, limit=WARM_UP)
-        result = drive(server.port, path, cookie, duration=DURATION, limit=MAX_REQUESTS)
-    return result, cookie
 
 
 def main() -> None:
@@ -220,35 +224,87 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
+    folder = Path(tempfile.mkdtemp(prefix="bench-prerendered-"))
+    env = {"BENCH_PRERENDERED_DIR": str(folder)}
+    paths = {"page": APP_PATH, "floor": f"/bench/prerendered/{FLOOR_NAME}/"}
+    rounds = {"page": [], "floor": []}
+    latencies = {"page": [], "floor": []}
+    failures = {"page": [], "floor": []}
+    try:
+        with Gunicorn("bench.bare_site", "bench.bare_site", "/sign-in/", env) as server:
+            cookie = sign_in(server.port, _dataset.CASEWORKER_EMAIL, _dataset.CASEWORKER_PASSWORD)
+            status, _, body = request(server.port, "GET", APP_PATH, {"Cookie": cookie})
+            if status != 200:
+                raise SystemExit(f"{APP_PATH} answered {status} when signed in")
+            (folder / f"{FLOOR_NAME}.html").write_bytes(body)
+            (folder / f"{FLOOR_NAME}.action").write_text("child.view", encoding="utf-8")
+            drive(server.port, paths["floor"], cookie, count=WARM_UP)
+            floor_only_rss = server.workers_peak_rss_mb()
+            drive(server.port, paths["page"], cookie, count=WARM_UP)
+            for number in range(ROUNDS):
+                for name in ("page", "floor") if number % 2 == 0 else ("floor", "page"):
+                    result = drive(server.port, paths[name], cookie, count=REQUESTS)
+                    rounds[name].append(result["seconds"] * 1000)
+                    latencies[name] += result["latencies"]
+                    failures[name] += result["failures"]
+            worker_rss = server.workers_peak_rss_mb()
+    finally:
+        for file in folder.iterdir():
+            file.unlink()
+        folder.rmdir()
 
-    app, cookie = run(
-        "valuing_send.wsgi",
-        "valuing_send.settings",
-        APP_PATH,
-        (_dataset.CASEWORKER_EMAIL, _dataset.CASEWORKER_PASSWORD),
-        None,
-    )
-    bare, _ = run("bench.bare_site", "bench.bare_site", BARE_PATH, None, cookie)
-    label = "bare Django view, same gunicorn command"
+    page_rounds, floor_rounds = Timings(rounds["page"]), Timings(rounds["floor"])
+    page_latency, floor_latency = Timings(latencies["page"]), Timings(latencies["floor"])
     metrics = [
-        Metric(
-            "children list throughput", app["per_second"], "requests/s", bare["per_second"], label
+        rate_metric(
+            "children list throughput",
+            REQUESTS,
+            page_rounds,
+            floor_rounds,
+            FLOOR_LABEL,
+            unit="requests/s",
+            min_ratio=TARGET_RATIO,
         ),
-        Metric("children list p50", app["p50"], "ms", bare["p50"], label, higher_is_better=False),
-        Metric("children list p95", app["p95"], "ms", bare["p95"], label, higher_is_better=False),
+        Metric(
+            "children list latency",
+            page_latency.p50,
+            "ms",
+            floor_latency.p50,
+            FLOOR_LABEL,
+            higher_is_better=False,
+            p95=page_latency.p95,
+            floor_p95=floor_latency.p95,
+            rounds=ROUNDS,
+        ),
+        Metric(
+            "web worker peak RSS",
+            worker_rss,
+            "MiB",
+            floor_only_rss,
+            "the same worker after serving only the pre-rendered floor",
+            higher_is_better=False,
+        ),
     ]
     extra |= {
-        "server": f"gunicorn {{module}}:application --workers {WORKERS} --worker-class "
-        f"{WORKER_CLASS} on 127.0.0.1 (DEBUG off, DJANGO_ALLOWED_HOSTS=127.0.0.1)",
-        "clients": f"{CLIENTS} Python threads with http.client, a new connection per request, "
-        f"{WARM_UP} warm-up requests then {DURATION:.0f} s or {MAX_REQUESTS} requests",
-        "app": {"path": APP_PATH, **app},
-        "floor": {"path": BARE_PATH, **bare},
+        "server": f"gunicorn bench.bare_site:application --workers {WORKERS} --worker-class "
+        f"{WORKER_CLASS} on 127.0.0.1 (the app's settings and URLs plus the floor; DEBUG off)",
+        "clients": f"{CLIENTS} Python threads with http.client, a new connection per request; "
+        f"{WARM_UP} warm-up requests each, then {ROUNDS} rounds of {REQUESTS} requests to the "
+        "page and to its floor, alternating which goes first",
+        "html_bytes": len(body),
+        "page": {"path": paths["page"], "round_ms": rounds["page"], "failures": failures["page"]},
+        "floor": {
+            "path": paths["floor"],
+            "round_ms": rounds["floor"],
+            "failures": failures["floor"],
+        },
+        "worker_peak_rss_mb": round(worker_rss, 1),
+        "worker_peak_rss_mb_floor_only": round(floor_only_rss, 1),
     }
     write_report("http", metrics, extra)
-    for label, result in (("app", app), ("floor", bare)):
-        if result["failures"]:
-            print(f"  WARNING: {label}: {result['failures']} failed requests {result}")
+    for name in ("page", "floor"):
+        if failures[name]:
+            print(f"  WARNING: {name}: {len(failures[name])} failed requests {set(failures[name])}")
 
 
 if __name__ == "__main__":

@@ -1,30 +1,42 @@
-"""Pages on a Kent-size authority (PostgreSQL): server time and queries per request.
+"""Staff pages on a Kent-size authority (PostgreSQL): server time and queries per request,
+each against two floors timed in the same rounds.
 
 Run from the repository root against the bench database (scripts/bench.sh sets it up):
 
     DJANGO_SETTINGS_MODULE=valuing_send.settings .venv/bin/python -m bench.pages
 
-Each page is requested in-process with Django's test ``Client`` signed in as a caseworker of
-the authority: warmed up, then timed over ``BENCH_PAGE_REQUESTS`` requests (default 200), with
-the queries of a few further requests captured (``CaptureQueriesContext``) for the count and
-the database time. The **floor** is the same template rendered with ``render_to_string`` from
-the context of one real response, built once and kept in memory: the ratio says how much the
-database and the view's own work cost on top of rendering the HTML.
+Each page is requested in-process with Django's test ``Client``, signed in as a caseworker of
+the authority (with the second factor, as the sign-in pages leave a session). Per page, after a
+warm-up, ``BENCH_PAGE_ROUNDS`` rounds (default 200) each time three things in turn:
+- the **page**: a real request;
+- the **pre-rendered floor** (the fair one, and the target's reference): the same request
+  path through the same middleware, session, authentication and ``@requires`` tenancy with the
+  page's own permission, answering the page's own HTML kept as bytes
+  (``bench/prerendered.py``). The difference is the page's own work: queries and rendering.
+  Target: the page's median within 2× of this floor, and its p95 under 100 ms;
+- the **render-only floor**: the page's template rendered with ``render_to_string`` from the
+  context of one real response kept in memory (what rendering alone costs).
+Then a few more requests count the queries and time them in the database.
+
+Memory: the peak RSS of this process (one in-process "worker" that served every page) is
+recorded beside the figures.
 """
 
 from __future__ import annotations
 
-import gc
 import os
 import time
 
 from bench import _dataset
-from bench._report import Metric, write_report
+from bench._report import Metric, peak_rss_mb, time_rounds, timed_metric, write_report
 
-REQUESTS = int(os.environ.get("BENCH_PAGE_REQUESTS", "200"))
+ROUNDS = int(os.environ.get("BENCH_PAGE_ROUNDS", os.environ.get("BENCH_PAGE_REQUESTS", "200")))
 WARM_UP = 20
 QUERY_SAMPLES = 5
-FLOOR_LABEL = "template render from an in-memory context"
+PRERENDERED_LABEL = "the same HTML pre-rendered, served through the same middleware and @requires"
+RENDER_LABEL = "template render from an in-memory context"
+TARGET_P95_MS = 100
+TARGET_RATIO = 0.5  # the page's median within 2× of its pre-rendered floor
 
 
 def _flat_context(response) -> dict:
@@ -42,27 +54,13 @@ def capture_contexts(client, pages) -> dict[str, tuple[str, dict]]:
     setup_test_environment()
     try:
         captured = {}
-        for label, url in pages:
-            response = client.get(url)
+        for page in pages:
+            response = client.get(page["url"])
             response.content  # noqa: B018 - make sure everything lazy has been rendered
-            captured[label] = (response.templates[0].name, _flat_context(response))
+            captured[page["slug"]] = (response.templates[0].name, _flat_context(response))
         return captured
     finally:
         teardown_test_environment()
-
-
-def time_requests(client, url: str, count: int) -> list[float]:
-    for _ in range(WARM_UP):
-        client.get(url)
-    timings = []
-    gc.collect()
-    for _ in range(count):
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-    return timings
 
 
 class _QueryTimer:
@@ -82,14 +80,13 @@ class _QueryTimer:
 
 def count_queries(client, url: str) -> dict:
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     counts, database_ms, timer = [], [], None
     for _ in range(QUERY_SAMPLES):
         timer = _QueryTimer()
-        with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
+        with connection.execute_wrapper(timer):
             client.get(url)
-        counts.append(len(captured.captured_queries))
+        counts.append(len(timer.queries))
         database_ms.append(sum(ms for ms, _ in timer.queries))
     slowest = sorted(timer.queries, key=lambda query: -query[0])[:3]
     return {
@@ -100,31 +97,36 @@ def count_queries(client, url: str) -> dict:
     }
 
 
-def time_renders(template_name: str, context: dict, count: int) -> tuple[list[float], int]:
-    from django.db import connection
+def _getter(client, url: str):
+    def get():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        return len(response.content)
+
+    return get
+
+
+def _renderer(template_name: str, context: dict):
     from django.template.loader import render_to_string
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as captured:
-        for _ in range(WARM_UP):
-            render_to_string(template_name, context)
-    timings = []
-    gc.collect()
-    for _ in range(count):
-        started = time.perf_counter()
-        render_to_string(template_name, context)
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings, len(captured.captured_queries) // WARM_UP
+    return lambda: render_to_string(template_name, context)
 
 
-def main() -> None:
-    _dataset.django_setup()
-    from django.db.models import Count
+def signed_in_client(user):
+    """A test client signed in as ``user``, with the second factor where the app asks for one."""
     from django.test import Client
-    from django.urls import reverse
 
-    authority = _dataset.bench_authority()
-    user = _dataset.bench_caseworker(authority)
+    client = Client()
+    client.force_login(user)
+    _dataset.second_factor_done(client, user)
+    return client
+
+
+def bench_pages(authority, user) -> list[dict]:
+    from django.db.models import Count
+    from django.urls import resolve, reverse
+
     child, latest = _dataset.child_with_history(authority, user)
     surname = (
         authority.children.values("last_name")
@@ -134,53 +136,105 @@ def main() -> None:
     )
     children_url = reverse("child-list")
     pages = [
-        ("children list", children_url),
-        ("children filtered", f"{children_url}?status=E&need=ASD"),
-        ("children search", f"{children_url}?q={surname}"),
-        ("child (10 assessments)", reverse("child-detail", args=[child.pk])),
-        ("assessment summary", reverse("assessment-summary", args=[latest.pk])),
+        ("children list", "children", children_url),
+        ("children filtered", "children-filtered", f"{children_url}?status=E&need=ASD"),
+        ("children search", "children-search", f"{children_url}?q={surname}"),
+        ("child (10 assessments)", "child", reverse("child-detail", args=[child.pk])),
+        ("assessment summary", "summary", reverse("assessment-summary", args=[latest.pk])),
+    ]
+    return [
+        {
+            "label": label,
+            "slug": slug,
+            "url": url,
+            "action": resolve(url.split("?")[0]).func.required_action,
+            "surname": surname,
+            "child": child,
+        }
+        for label, slug, url in pages
     ]
 
-    client = Client()
-    client.force_login(user)
-    contexts = capture_contexts(client, pages)
+
+def main() -> None:
+    _dataset.django_setup()
+    from django.test.utils import override_settings
+
+    from bench import prerendered
+
+    authority = _dataset.bench_authority()
+    user = _dataset.bench_caseworker(authority)
+    pages = bench_pages(authority, user)
 
     metrics, details = [], {}
-    for label, url in pages:
-        print(f"  {label}: {url}", flush=True)
-        timings = time_requests(client, url, REQUESTS)
-        queries = count_queries(client, url)
-        template_name, context = contexts[label]
-        floor, floor_queries = time_renders(template_name, context, REQUESTS)
-        p50, p95 = _dataset.percentile(timings, 0.5), _dataset.percentile(timings, 0.95)
-        floor_p50, floor_p95 = _dataset.percentile(floor, 0.5), _dataset.percentile(floor, 0.95)
-        metrics += [
-            Metric(f"{label} p50", p50, "ms", floor_p50, FLOOR_LABEL, higher_is_better=False),
-            Metric(f"{label} p95", p95, "ms", floor_p95, FLOOR_LABEL, higher_is_better=False),
-            Metric(f"{label} queries", queries["queries"], "queries", higher_is_better=False),
-        ]
-        details[label] = {
-            "url": url,
-            "template": template_name,
-            "requests": REQUESTS,
-            "html_bytes": len(client.get(url).content),
-            "floor_queries_per_render": floor_queries,
-            **queries,
-        }
+    with override_settings(ROOT_URLCONF="bench.prerendered"):
+        client = signed_in_client(user)
+        contexts = capture_contexts(client, pages)
+        for page in pages:
+            label, url = page["label"], page["url"]
+            print(f"  {label}: {url}", flush=True)
+            body = client.get(url).content
+            floor_url = prerendered.register(page["slug"], body, page["action"])
+            if client.get(floor_url).content != body:
+                raise SystemExit(f"The pre-rendered floor of {label} answers other bytes")
+            template_name, context = contexts[page["slug"]]
+            timings = time_rounds(
+                {
+                    "page": _getter(client, url),
+                    "prerendered": _getter(client, floor_url),
+                    "render": _renderer(template_name, context),
+                },
+                ROUNDS,
+                warm_up=WARM_UP,
+            )
+            queries = count_queries(client, url)
+            floor_queries = count_queries(client, floor_url)["queries"]
+            metrics += [
+                timed_metric(
+                    label,
+                    timings["page"],
+                    timings["prerendered"],
+                    PRERENDERED_LABEL,
+                    target_p95=TARGET_P95_MS,
+                    min_ratio=TARGET_RATIO,
+                ),
+                timed_metric(f"{label}: render only", timings["render"]),
+                Metric(f"{label} queries", queries["queries"], "queries", higher_is_better=False),
+            ]
+            details[label] = {
+                "url": url,
+                "template": template_name,
+                "rounds": ROUNDS,
+                "html_bytes": len(body),
+                "page_ms": {"p50": timings["page"].p50, "p95": timings["page"].p95},
+                "prerendered_floor_ms": {
+                    "p50": timings["prerendered"].p50,
+                    "p95": timings["prerendered"].p95,
+                },
+                "render_only_floor_ms": {
+                    "p50": timings["render"].p50,
+                    "p95": timings["render"].p95,
+                },
+                "prerendered_floor_queries": floor_queries,
+                **queries,
+            }
+    surname = pages[0]["surname"]
     extra = _dataset.context(authority) | {
-        "method": f"in-process django.test.Client, {WARM_UP} warm-up then {REQUESTS} timed "
-        "requests per page; floor = render_to_string of the same template with the context of "
-        "one real response",
+        "method": f"in-process django.test.Client, {WARM_UP} warm-up rounds then {ROUNDS} "
+        "rounds per page, each timing in turn the page, its pre-rendered floor (same "
+        "middleware, session and @requires, the page's HTML as bytes) and its render-only "
+        "floor (render_to_string of the same template with the context of one real response)",
         "search_surname": surname,
         "search_matches": authority.children.search(surname).count(),
-        "history_child_assessments": child.assessments.count(),
+        "history_child_assessments": pages[0]["child"].assessments.count(),
+        "peak_rss_mb_in_process_server": round(peak_rss_mb() or 0, 1),
         "pages": details,
     }
     write_report("pages", metrics, extra)
     for label, detail in details.items():
         print(
-            f"  {label}: {detail['queries']} queries, {detail['database_ms_median']} ms in the "
-            f"database; slowest {detail['slowest_queries'][0]['ms']} ms"
+            f"  {label}: {detail['queries']} queries ({detail['prerendered_floor_queries']} for "
+            f"its floor), {detail['database_ms_median']} ms in the database; slowest "
+            f"{detail['slowest_queries'][0]['ms']} ms; {detail['html_bytes']:,} bytes"
         )
 
 
