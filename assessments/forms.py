@@ -24,6 +24,16 @@ def _blank_choice(label, choices):
     return [("", label), *choices]
 
 
+def _number_list(numbers) -> str:
+    """'1 to 7' for a run of whole numbers, '1, 2 and 5' otherwise."""
+    numbers = sorted(numbers)
+    if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{numbers[0]} to {numbers[-1]}"
+    if len(numbers) < 2:
+        return "".join(map(str, numbers))
+    return ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
 class ChildForm(GovukForm):
     """Create or edit a child's record. Settings and caseworkers come from the authority only.
     Editing adds the record's ``version`` (optimistic locking)."""
@@ -405,14 +415,8 @@ class OverrideForm(GovukForm):
     band = forms.IntegerField(
         label="Funding band decided (optional)",
         required=False,
-        min_value=1,
-        max_value=20,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
-        error_messages={
-            "invalid": "The funding band must be a whole number, like 3",
-            "min_value": "The funding band must be 1 or more",
-            "max_value": "The funding band must be 20 or less",
-        },
+        error_messages={"invalid": "The funding band must be a whole number, like 3"},
     )
     provision = forms.CharField(
         label="Provision agreed (optional)",
@@ -432,6 +436,26 @@ class OverrideForm(GovukForm):
             "max_length": "The reason must be 5,000 characters or fewer",
         },
     )
+
+    def __init__(self, *args, rule_set, **kwargs):
+        """``rule_set``: the version the recommendation was worked out with; a decided band
+        must be one of its bands."""
+        super().__init__(*args, **kwargs)
+        self.band_numbers = [band.number for band in rule_set.ruleset.bands]
+        self.bands_in_words = (
+            f"{_number_list(self.band_numbers)}: the bands of {rule_set.name} {rule_set.version}"
+        )
+        self.fields[
+            "band"
+        ].help_text = (
+            f"Bands {_number_list(self.band_numbers)} of {rule_set.name} {rule_set.version}"
+        )
+
+    def clean_band(self):
+        band = self.cleaned_data["band"]
+        if band is not None and band not in self.band_numbers:
+            raise forms.ValidationError(f"Enter a funding band from {self.bands_in_words}")
+        return band
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()

@@ -140,6 +140,9 @@ class _Evaluation:
             ruleset_id=ruleset.id,
             ruleset_version=ruleset.version,
             levels=dict(zip(domain_code, levels, strict=True)),
+            assessed_domains=tuple(
+                domain.code for domain in ruleset.domains if profile.age >= domain.assessed_from_age
+            ),
             area_points=area_scores,
             total_points=total,
             band=band,

@@ -32,7 +32,7 @@ SUPPORT_BY_TIER = {
 def explain_for_parents(recommendation: Recommendation, ruleset: RuleSet) -> list[str]:
     """Plain-English paragraphs for a parent or carer, in the order they are best read."""
     names = {domain.code: lower_first(domain.name) for domain in ruleset.domains}
-    paragraphs = [_needs(recommendation, names, len(ruleset.domains))]
+    paragraphs = [_needs(recommendation, names, len(recommendation.assessed_domains))]
     if any(recommendation.levels.values()):
         paragraphs.append(_where(recommendation, ruleset.matching.mainstream_types))
     paragraphs.append(SUPPORT_BY_TIER[recommendation.tier])

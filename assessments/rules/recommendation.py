@@ -57,6 +57,8 @@ class Recommendation:
     ruleset_version: str
     # Every domain of the rule set with the level counted (after the age rule).
     levels: Mapping[str, int]
+    # The domains that apply at the child's age (preparing for adulthood only from 14).
+    assessed_domains: tuple[str, ...]
     area_points: tuple[AreaScore, ...]
     total_points: int
     band: Band | None

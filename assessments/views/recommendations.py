@@ -23,7 +23,9 @@ def override_create(request, pk):
     )
     assessment = recommendation.assessment
     form = OverrideForm(
-        form_data(request), initial={"tier": recommendation.tier, "band": recommendation.band}
+        form_data(request),
+        rule_set=recommendation.rule_set,
+        initial={"tier": recommendation.tier, "band": recommendation.band},
     )
     if request.method == "POST" and form.is_valid():
         services.override_record(recommendation, by=request.user, **form.cleaned_data)

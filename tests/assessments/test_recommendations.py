@@ -111,8 +111,16 @@ class TestOverride:
                 "Select a support tier from the list",
             ),
             (
-                {"tier": "sen_support", "band": "99", "reason": "A good long reason here."},
-                "The funding band must be 20 or less",
+                {"tier": "sen_support", "band": "9", "reason": "A good long reason here."},
+                "Enter a funding band from 1 to 7: the bands of Valuing SEND default 2025.1",
+            ),
+            (
+                {"tier": "sen_support", "band": "0", "reason": "A good long reason here."},
+                "Enter a funding band from 1 to 7: the bands of Valuing SEND default 2025.1",
+            ),
+            (
+                {"tier": "sen_support", "band": "2.5", "reason": "A good long reason here."},
+                "The funding band must be a whole number, like 3",
             ),
         ],
     )
@@ -126,6 +134,21 @@ class TestOverride:
         assert response.status_code == 400
         assert message in response.content.decode()
         assert not Override.objects.exists()
+
+    def test_any_band_of_the_recommendations_rule_set_can_be_decided(
+        self, client_as, caseworker, completed
+    ):
+        recommendation = completed.recommendations.get()
+        assert [band.number for band in recommendation.rule_set.ruleset.bands] == list(range(1, 8))
+        client = client_as(caseworker)
+        page = client.get(reverse("override-create", args=[recommendation.pk])).content.decode()
+        assert "Bands 1 to 7 of Valuing SEND default 2025.1" in page
+        response = client.post(
+            reverse("override-create", args=[recommendation.pk]),
+            {"tier": "specialist", "band": "7", "reason": "Panel agreed the top band for now."},
+        )
+        assert response.status_code == 302
+        assert Override.objects.get().band == 7
 
     def test_admins_cannot_override(self, client_as, admin, completed):
         recommendation = completed.recommendations.get()
@@ -170,6 +193,8 @@ def test_family_view_is_plain_language_without_codes_or_money(client_as, casewor
     assert "What we understand about Amy" in main
     assert "Significant needs, with specialist advice and support" in main  # speech at level 3
     assert "This is a starting point for a conversation with you" in main
+    # Amy is 9: preparing for adulthood (from 14) is not one of the areas looked at.
+    assert "We looked at your child&#x27;s needs in 11 areas" in main
     assert "£" not in main
     assert not re.search(r"\b(SLCN|targeted_plus|sen_support|EHC)\b", main)
 

@@ -64,7 +64,8 @@ def test_summary_for_a_child_met_in_the_current_school():
 
     assert_plain(paragraphs)
     text = "\n".join(paragraphs)
-    assert "We looked at your child's needs in 12 areas" in text
+    # The child is 9 (the helper's default age): preparing for adulthood is assessed from 14.
+    assert "We looked at your child's needs in 11 areas" in text
     assert (
         "Your child has significant needs in speech, language and communication, which call "
         "for specialist advice and support." in text
@@ -175,3 +176,10 @@ def test_every_summary_is_plain(child, records):
     recommendation = evaluate(child, DEFAULT, SettingsRegister.build(records, DEFAULT))
 
     assert_plain(explain_for_parents(recommendation, DEFAULT))
+
+
+@pytest.mark.parametrize(("age", "areas"), [(9, 11), (13, 11), (14, 12), (19, 12)])
+def test_the_summary_counts_only_the_areas_looked_at_for_the_childs_age(age, areas):
+    recommendation = run(DEFAULT, {"speech_language": 2}, age=age)
+    text = " ".join(explain_for_parents(recommendation, DEFAULT))
+    assert f"We looked at your child's needs in {areas} areas" in text
