@@ -100,7 +100,7 @@ class _Evaluation:
         low_ability = self.low_ability_domains(levels)
         readiness, shortfalls = self.current_setting_check(current_index, levels, low_ability)
         meeting = self.register.meeting(profile.age, levels)
-        matched = self.matched_settings(meeting, levels)
+        matched = self.matched_settings(meeting, levels, current_index, low_ability)
         mainstream = self.mainstream_finding(current_index, meeting, levels, low_ability)
         family_low = self.family_low_domains(levels)
 
@@ -311,7 +311,9 @@ class _Evaluation:
             )
         return readiness, tuple(sorted(set(short_on_capability) | set(low_ability)))
 
-    def matched(self, index: int, levels: tuple[int, ...]) -> MatchedSetting:
+    def matched(
+        self, index: int, levels: tuple[int, ...], *, current: bool = False
+    ) -> MatchedSetting:
         record = self.register.settings[index]
         ordinary = self.register.ordinary[index]
         return MatchedSetting(
@@ -321,23 +323,51 @@ class _Evaluation:
             phase=record.phase,
             readiness=self.register.readiness[index],
             with_top_up=any(ordinary[d] < level for d, level in enumerate(levels)),
+            is_current=current,
         )
 
-    def matched_settings(self, meeting: int, levels: tuple[int, ...]) -> tuple[MatchedSetting, ...]:
+    def matched_settings(
+        self,
+        meeting: int,
+        levels: tuple[int, ...],
+        current_index: int | None,
+        low_ability: tuple[int, ...],
+    ) -> tuple[MatchedSetting, ...]:
+        """The settings that meet every need, least restrictive first, up to the rule set's
+        limit; the child's current setting first when it meets every need (it may rank below
+        the limit, or not serve the child's age although the child is there)."""
         age = self.profile.age
+        current_meets = (
+            current_index is not None
+            and not low_ability
+            and all(
+                capability >= level
+                for capability, level in zip(
+                    self.register.effective[current_index], levels, strict=True
+                )
+            )
+        )
+        current = [self.matched(current_index, levels, current=True)] if current_meets else []
+        if current:
+            self.note(
+                f"The current setting, {current[0].name}, meets every need, so it is listed first"
+            )
         serving = self.register.serving_age[age_slot(age)].bit_count()
         if not serving:
             self.note(f"No setting in the register serves age {age}")
-            return ()
+            return tuple(current)
         limit = self.ruleset.matching.max_matches
-        listed = lowest_bits(meeting, limit)
-        meeting_count = meeting.bit_count()
-        shown = f"; the first {len(listed)} are listed" if meeting_count > len(listed) else ""
+        # The current setting is listed first or, when its ability was rated low, not at all.
+        others = meeting if current_index is None else meeting & ~(1 << current_index)
+        listed = lowest_bits(others, limit - len(current))
+        meeting_count = others.bit_count() + len(current)
+        shown_count = len(listed) + len(current)
+        shown = f"; the first {shown_count} are listed" if meeting_count > shown_count else ""
         self.note(
             f"{meeting_count} of the {plural(serving, 'setting')} serving age {age} "
             f"{'meets' if meeting_count == 1 else 'meet'} every need{shown}"
         )
-        return tuple(self.matched(index, levels) for index in listed)
+        return tuple(current + [self.matched(index, levels) for index in listed])
 
     def mainstream_finding(
         self,
@@ -353,7 +383,7 @@ class _Evaluation:
             effective = register.effective[current_index]
             beyond = [d for d, level in enumerate(levels) if effective[d] < level]
             if not beyond and not low_ability:
-                setting = self.matched(current_index, levels)
+                setting = self.matched(current_index, levels, current=True)
                 how = "with top-up" if setting.with_top_up else "from its ordinary provision"
                 finding = (
                     f"the current setting, {record.name} "

@@ -49,6 +49,8 @@ class MatchedSetting:
     readiness: int
     # True when the setting meets some need only through the top-up uplift.
     with_top_up: bool
+    # The child's current setting (listed first when it meets every need).
+    is_current: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -251,3 +251,42 @@ def test_bulk_recommendations_match_one_by_one_and_get_their_detail_when_opened(
     filled = assessments[3].recommendations.get()
     assert filled.result["trace"] == expected[assessments[3].pk].result["trace"]
     assert all(a.recommendations.get().result for a in assessments)
+
+
+def test_the_childs_current_setting_is_listed_first_among_settings_that_meet_every_need(
+    client_as, caseworker, child, oakfield, framework, authority_a
+):
+    from tests.factories import SettingFactory
+
+    # Ten schools more ready in general than Oakfield (level 2 everywhere): the list holds ten.
+    for number in range(10):
+        SettingFactory(
+            authority=authority_a, name=f"Ready School {number}", capabilities__default_level=3
+        )
+    completed = complete_assessment(child, caseworker, {"speech_language": 3})
+    html = client_as(caseworker).get(reverse("assessment-summary", args=[completed.pk])).content
+    html = html.decode()
+    table = html[html.index("Local settings that can meet every need") :]
+    table = table[: table.index("</table>")]
+    assert table.index("Oakfield Primary School") < table.index("Ready School 0")
+    assert (
+        'Oakfield Primary School</a> <strong class="govuk-tag govuk-tag--blue">Current setting</strong>'
+        in table
+    )
+    assert table.count("Ready School") == 9
+    assert "is not listed because" not in html
+
+
+def test_a_current_setting_that_cannot_meet_every_need_is_named_with_the_reason(
+    client_as, caseworker, child, oakfield, framework, authority_a
+):
+    from tests.factories import SettingFactory
+
+    SettingFactory(authority=authority_a, name="Elm Academy", capabilities__default_level=4)
+    completed = complete_assessment(child, caseworker, {"speech_language": 4})
+    html = client_as(caseworker).get(reverse("assessment-summary", args=[completed.pk])).content
+    html = html.decode()
+    assert (
+        "Oakfield Primary School, the child's current setting, is not listed because it "
+        "cannot meet every need: it falls short in speech, language and communication." in html
+    )

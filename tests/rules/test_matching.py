@@ -139,6 +139,57 @@ def test_list_is_capped():
     )
 
 
+def test_the_current_setting_is_listed_first_when_it_meets_every_need_beyond_the_cap():
+    # Five settings more ready in general than the child's own school, which meets every need.
+    ruleset = small_ruleset(matching={"max_matches": 3})
+    settings = [
+        setting(number, name=f"School {number}", speech=3, hearing=3) for number in range(5)
+    ]
+    settings.append(setting("own", name="Zeal Primary", speech=2))
+
+    recommendation = run(ruleset, {"speech": 2}, settings, current_setting_id="own")
+
+    listed = [(matched.id, matched.is_current) for matched in recommendation.matched_settings]
+    assert listed == [("own", True), (0, False), (1, False)]
+    assert recommendation.current_setting_readiness == 100
+    assert (
+        "The current setting, Zeal Primary, meets every need, so it is listed first"
+        in recommendation.trace
+    )
+    assert "6 of the 6 settings serving age 9 meet every need; the first 3 are listed" in (
+        recommendation.trace
+    )
+
+
+def test_the_current_setting_is_listed_once_when_it_is_among_the_first():
+    settings = [setting(1, name="Ash", speech=3), setting(2, name="Beech", speech=2)]
+
+    recommendation = run(RULESET, {"speech": 2}, settings, current_setting_id=2)
+
+    assert [(m.id, m.is_current) for m in recommendation.matched_settings] == [
+        (2, True),
+        (1, False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("capability", "ability"),
+    [
+        (0, {}),  # falls short even with top-up
+        (3, {"speech": 0}),  # its ability to support this child was rated low
+    ],
+)
+def test_a_current_setting_that_cannot_meet_every_need_is_left_out(capability, ability):
+    settings = [setting(1, name="Ash", speech=3), setting(2, name="Beech", speech=capability)]
+
+    recommendation = run(
+        RULESET, {"speech": 3}, settings, current_setting_id=2, setting_ability=ability
+    )
+
+    assert [(m.id, m.is_current) for m in recommendation.matched_settings] == [(1, False)]
+    assert recommendation.current_setting_shortfalls == ("speech",)
+
+
 def test_matched_setting_records_readiness_and_top_up():
     # Readiness over 7 domains: (2 + 4) / (4 × 7) = 21.4% → 21.
     recommendation = run(RULESET, {"speech": 3}, [setting(1, speech=2, hearing=4)])
@@ -233,7 +284,8 @@ class TestMainstreamCapable:
         )
 
         assert recommendation.mainstream_route == "current"
-        assert recommendation.matched_settings == ()
+        # The child is there: it is listed, as the current setting, though it is a primary.
+        assert [(m.id, m.is_current) for m in recommendation.matched_settings] == [(1, True)]
 
 
 class TestCurrentSetting:
