@@ -219,7 +219,7 @@ class _Evaluation:
                 uncapped = sum(contributions)
             points = uncapped if area.cap is None else min(uncapped, area.cap)
             if points < uncapped:
-                self.note(f"{area.name} points capped at {area.cap} (from {uncapped})")
+                self.note(f"{area.name} points capped at {area.cap:,} (from {uncapped:,})")
             scores.append(AreaScore(area.code, area.name, points, uncapped))
         return tuple(scores)
 
@@ -230,7 +230,7 @@ class _Evaluation:
             first = self.ruleset.bands[0]
             self.note(
                 f"{plural(total, 'point')} is below {first.name}, which starts at "
-                f"{first.min_points} points, so no band applies"
+                f"{first.min_points:,} points, so no band applies"
             )
 
     def current_setting_type(self) -> str | None:

@@ -42,8 +42,8 @@ class Band:
 
     def points_range(self) -> str:
         if self.max_points is None:
-            return f"{self.min_points} points or more"
-        return f"{self.min_points}–{self.max_points} points"
+            return f"{self.min_points:,} points or more"
+        return f"{self.min_points:,}–{self.max_points:,} points"
 
 
 @dataclass(frozen=True, slots=True)

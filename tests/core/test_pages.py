@@ -70,6 +70,33 @@ def test_system_status_reports_each_dependency_to_admins(client_as, admin):
     assert "Background workers" in html
 
 
+def test_system_status_never_calls_something_working_and_not_configured_at_once(
+    client_as, admin, settings
+):
+    from valuing_send.celery import app
+
+    settings.REDIS_URL = ""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    html = client_as(admin).get(reverse("system-status")).content.decode()
+    rows = {
+        name: html[html.index(f'<dt class="govuk-summary-list__key">{name}</dt>') :][:600]
+        for name in ("Database", "Redis", "Background workers")
+    }
+    assert '<strong class="govuk-tag govuk-tag--green">Working</strong>' in rows["Database"]
+    for name in ("Redis", "Background workers"):
+        assert '<strong class="govuk-tag govuk-tag--grey">Not used</strong>' in rows[name]
+        assert "Working" not in rows[name]
+    assert "Not configured: tasks run in the web process" in rows["Redis"]
+    assert app.conf.task_always_eager  # the autouse fixture's setting, untouched
+
+
+def test_system_status_says_redis_is_working_when_it_answers(client_as, admin):
+    html = client_as(admin).get(reverse("system-status")).content.decode()
+    row = html[html.index('<dt class="govuk-summary-list__key">Redis</dt>') :][:600]
+    assert '<strong class="govuk-tag govuk-tag--green">Working</strong>' in row
+    assert "Answered in" in row and "Not configured" not in row
+
+
 def test_system_status_is_for_admins_only(client_as, manager):
     assert client_as(manager).get(reverse("system-status")).status_code == 403
 

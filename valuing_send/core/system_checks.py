@@ -14,6 +14,12 @@ class Check:
     name: str
     ok: bool
     detail: str
+    # False when this installation runs without it (embedded mode): neither working nor broken.
+    used: bool = True
+
+    @property
+    def state(self) -> str:
+        return "Not used" if not self.used else "Working" if self.ok else "Not working"
 
 
 def _timed(fn):
@@ -45,6 +51,7 @@ def check_redis() -> Check:
             "Redis",
             True,
             "Not configured: tasks run in the web process and the cache is per process",
+            used=False,
         )
     import redis
 
@@ -64,6 +71,7 @@ def check_workers() -> Check:
             "Background workers",
             True,
             "Not needed: tasks run in the web process (no Redis configured)",
+            used=False,
         )
     try:
         replies = celery_app.control.ping(timeout=1.0)
