@@ -474,7 +474,11 @@ class RuleSetYamlForm(GovukForm):
         max_length=256 * 1024,
         error_messages={"max_length": "The rules must be shorter than 256 KB"},
         widget=forms.Textarea(attrs={"rows": 30, "class": "app-code", "spellcheck": "false"}),
-        help_text="The format is described in seeds/rules/README.md. Checked in full before anything is saved.",
+        help_text=(
+            "Every shipped rule set's page shows its whole YAML, as a complete example of the "
+            "format. The rules are checked in full before anything is saved, and each problem "
+            "is listed with where it is."
+        ),
     )
     upload = forms.FileField(
         label="Or upload a YAML file (optional)",

@@ -112,11 +112,11 @@ class TestOverride:
             ),
             (
                 {"tier": "sen_support", "band": "9", "reason": "A good long reason here."},
-                "Enter a funding band from 1 to 7: the bands of Valuing SEND default 2025.1",
+                "Enter a funding band from 1 to 7: the bands of Valuing SEND default 2025.2",
             ),
             (
                 {"tier": "sen_support", "band": "0", "reason": "A good long reason here."},
-                "Enter a funding band from 1 to 7: the bands of Valuing SEND default 2025.1",
+                "Enter a funding band from 1 to 7: the bands of Valuing SEND default 2025.2",
             ),
             (
                 {"tier": "sen_support", "band": "2.5", "reason": "A good long reason here."},
@@ -142,7 +142,7 @@ class TestOverride:
         assert [band.number for band in recommendation.rule_set.ruleset.bands] == list(range(1, 8))
         client = client_as(caseworker)
         page = client.get(reverse("override-create", args=[recommendation.pk])).content.decode()
-        assert "Bands 1 to 7 of Valuing SEND default 2025.1" in page
+        assert "Bands 1 to 7 of Valuing SEND default 2025.2" in page
         response = client.post(
             reverse("override-create", args=[recommendation.pk]),
             {"tier": "specialist", "band": "7", "reason": "Panel agreed the top band for now."},

@@ -35,8 +35,46 @@ def test_managers_and_admins_see_rule_sets_and_what_is_active(request, client_as
             .get(reverse("ruleset-list"))
             .content.decode()
         )
-        assert "uses <strong>Valuing SEND default, version 2025.1</strong> (as shipped)" in html
+        assert "uses <strong>Valuing SEND default, version 2025.2</strong> (as shipped)" in html
         assert "Eleven-domain" in html or "eleven" in html.lower()
+
+
+def test_each_role_is_told_what_it_can_do_with_rule_sets(
+    client_as, manager, admin, rule_sets, authority_a
+):
+    manager_page = client_as(manager).get(reverse("ruleset-list")).content.decode()
+    assert "copy a version into a draft" not in manager_page.lower()
+    assert "Copy a shipped version below" not in manager_page
+    assert "An authority admin copies a version into a draft and edits it" in manager_page
+    assert "You can preview any version on recent cases and replay the whole caseload" in (
+        manager_page
+    )
+    assert "ask an authority admin to copy one" in manager_page
+    admin_page = client_as(admin).get(reverse("ruleset-list")).content.decode()
+    assert "To change the rules, copy a version into a draft, edit it" in admin_page
+    assert "Copy a shipped version below to make a draft" in admin_page
+
+    used = rule_sets["valuing-send-default"]
+    from tests.factories import ChildFactory, complete_assessment
+
+    complete_assessment(ChildFactory(authority=authority_a), admin, {"hearing": 2})
+    manager_detail = client_as(manager).get(reverse("ruleset-detail", args=[used.pk]))
+    manager_detail = manager_detail.content.decode()
+    assert "so it can no longer change" in manager_detail
+    assert "Copy it to make a new draft" not in manager_detail
+    assert "An authority admin can copy it to make a new draft" in manager_detail
+    admin_detail = client_as(admin).get(reverse("ruleset-detail", args=[used.pk])).content.decode()
+    assert "Copy it to make a new draft" in admin_detail
+
+
+def test_role_hints_promise_only_what_each_role_can_do():
+    from valuing_send.authorities.models import ROLE_DESCRIPTIONS, Role
+
+    admin = ROLE_DESCRIPTIONS[Role.ADMIN]
+    assert "and the needs framework" not in admin
+    assert "admins can read it" in admin
+    assert "not available yet" in ROLE_DESCRIPTIONS[Role.MANAGER]
+    assert "DfE" in ROLE_DESCRIPTIONS[Role.MANAGER]
 
 
 def test_caseworkers_do_not_manage_rules(client_as, caseworker, rule_sets):
@@ -68,7 +106,7 @@ def test_admin_copies_a_shipped_version_into_a_draft(client_as, admin, rule_sets
     assert response.url == reverse("ruleset-detail", args=[draft.pk])
     assert (draft.status, draft.version, draft.based_on) == (
         "draft",
-        "2025.1-draft-1",
+        "2025.2-draft-1",
         rule_sets["valuing-send-default"],
     )
     assert draft.created_by == admin
@@ -112,7 +150,7 @@ def test_yaml_problems_are_all_listed_and_nothing_saved(client_as, admin, draft)
     for key in ("name: ", "version: ", "effective_from: ", "bands: "):
         assert f'<a href="#id_yaml_text">{key}' in html
     draft.refresh_from_db()
-    assert draft.version == "2025.1-draft-1"
+    assert draft.version == "2025.2-draft-1"
 
 
 def test_an_uploaded_yaml_file_replaces_the_rules(client_as, admin, draft):

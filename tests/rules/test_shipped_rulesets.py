@@ -1,5 +1,7 @@
 """The rule sets shipped in seeds/rules, with hand-computed cases, and reading them from disk."""
 
+import re
+
 import pytest
 
 from assessments.rule_files import (
@@ -332,3 +334,12 @@ class TestAreaLevelsTenBands:
         recommendation = run(AREA_BANDS, {"speech_language": 2}, settings)
 
         assert len(recommendation.matched_settings) == 5
+
+
+def test_shipped_rule_sets_refer_to_nothing_an_authority_admin_cannot_read():
+    # Admins see each file's description and source on the rule set page and its whole text
+    # when they copy it; design notes and READMEs in the repository are not theirs to read.
+    for path in shipped_ruleset_paths():
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"[\w./-]+\.md\b", text), path.name
+        assert "design.md" not in load_ruleset_file(path).source

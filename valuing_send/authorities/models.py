@@ -96,9 +96,20 @@ class Role(models.TextChoices):
 
 ROLE_DESCRIPTIONS = {
     Role.CASEWORKER: "Finds children, records needs profiles and sees the rules' recommendation.",
-    Role.PANEL_MEMBER: "Reviews cases and records decisions with reasons.",
-    Role.MANAGER: "Sees authority-level figures and replays draft rule sets.",
-    Role.ADMIN: "Manages users, the settings register, rule sets and the needs framework.",
+    Role.PANEL_MEMBER: (
+        "Reads children, needs profiles and recommendations, and records decisions that differ "
+        "from a recommendation, with reasons."
+    ),
+    # Until the indicators capability lands, managers have the home page's headline figures and
+    # rule-set replays only: say so rather than promise DfE benchmarks.
+    Role.MANAGER: (
+        "Sees the authority's headline figures, previews rule sets and replays the caseload "
+        "under them. Comparisons with published DfE statistics are not available yet."
+    ),
+    Role.ADMIN: (
+        "Manages users, the settings register and rule sets, and checks the system status. "
+        "The needs framework is the same for every authority: admins can read it."
+    ),
 }
 
 
