@@ -1,6 +1,7 @@
 """Display helpers for needs profiles and recommendations (loaded into every template)."""
 
 from django import template
+from django.utils import timezone
 
 from assessments.rules.codes import CLASSIFICATION_LABELS, SETTING_TYPE_LABELS, TIERS
 
@@ -16,6 +17,17 @@ PLAIN_LEVELS = {
     3: "Significant needs, with specialist advice and support",
     4: "Severe and complex needs, with a high level of specialist help",
 }
+
+
+@register.filter
+def profile_label(assessment) -> str:
+    """How titles name a needs profile: whose, and when it was completed (a child has one
+    draft at most, so a draft needs no date)."""
+    name = assessment.child.full_name
+    if assessment.completed_at is None:
+        return f"draft needs profile of {name}"
+    completed = timezone.localtime(assessment.completed_at)
+    return f"needs profile of {name}, {completed.day} {completed:%B %Y}"
 
 
 @register.filter
