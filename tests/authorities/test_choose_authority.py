@@ -58,11 +58,22 @@ def test_choosing_nothing_is_an_error(client_as, two_authority_user):
     assert "<title>Error: Choose an authority" in html
 
 
-def test_next_must_stay_on_this_site(client_as, two_authority_user, authority_a):
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "²", "children", "//evil.example/", "/a\x00b", "/\x1b"]
+)
+def test_next_must_be_a_path_on_this_site(client_as, two_authority_user, authority_a, next_url):
     response = client_as(two_authority_user).post(
-        reverse("choose-authority"), {"authority": authority_a.pk, "next": "https://evil.example/"}
+        reverse("choose-authority"), {"authority": authority_a.pk, "next": next_url}
     )
+    assert response.status_code == 302
     assert response.url == reverse("home")
+
+
+def test_next_takes_you_back_to_the_page_you_were_on(client_as, two_authority_user, authority_a):
+    response = client_as(two_authority_user).post(
+        reverse("choose-authority"), {"authority": authority_a.pk, "next": "/children/?q=amy"}
+    )
+    assert response.url == "/children/?q=amy"
 
 
 @pytest.mark.parametrize(

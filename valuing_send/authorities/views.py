@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from valuing_send.core.forms import form_data
+from valuing_send.core.forms import form_data, has_hidden_characters
 from valuing_send.core.locking import ConflictError, differences
 
 from . import services
@@ -49,7 +50,12 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 def choose_authority_view(request):
     memberships = memberships_for(request)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    # Only a path on this site: redirect() would take 'children' or '²' for a view name.
+    if (
+        not next_url.startswith("/")
+        or has_hidden_characters(next_url)
+        or not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+    ):
         next_url = ""
     error = None
     if request.method == "POST":
@@ -60,7 +66,7 @@ def choose_authority_view(request):
         else:
             membership = choose_authority(request, authority_id)
             messages.success(request, f"You are now working in {membership.authority.name}")
-            return redirect(next_url or "home")
+            return HttpResponseRedirect(next_url) if next_url else redirect("home")
     return render(
         request,
         "authorities/choose_authority.html",
