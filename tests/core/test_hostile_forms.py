@@ -17,7 +17,7 @@ from assessments import replays, rulesets
 from assessments.services import assessment_start
 from tests.assessments.test_assessment_views import area_data
 from tests.assessments.test_children_views import child_data
-from tests.authorities.test_register import capability_data, setting_data
+from tests.authorities.test_settings_register import capability_data, setting_data
 from tests.factories import complete_assessment
 from valuing_send.authorities.models import Membership
 
