@@ -40,7 +40,7 @@ def test_managers_and_admins_see_rule_sets_and_what_is_active(request, client_as
 
 
 def test_each_role_is_told_what_it_can_do_with_rule_sets(
-    client_as, manager, admin, rule_sets, authority_a
+    client_as, manager, admin, caseworker, rule_sets, authority_a
 ):
     manager_page = client_as(manager).get(reverse("ruleset-list")).content.decode()
     assert "copy a version into a draft" not in manager_page.lower()
@@ -57,7 +57,7 @@ def test_each_role_is_told_what_it_can_do_with_rule_sets(
     used = rule_sets["valuing-send-default"]
     from tests.factories import ChildFactory, complete_assessment
 
-    complete_assessment(ChildFactory(authority=authority_a), admin, {"hearing": 2})
+    complete_assessment(ChildFactory(authority=authority_a), caseworker, {"hearing": 2})
     manager_detail = client_as(manager).get(reverse("ruleset-detail", args=[used.pk]))
     manager_detail = manager_detail.content.decode()
     assert "so it can no longer change" in manager_detail
