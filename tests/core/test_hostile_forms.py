@@ -17,6 +17,7 @@ from assessments import replays, rulesets
 from assessments.services import assessment_start
 from tests.assessments.test_assessment_views import area_data
 from tests.assessments.test_children_views import child_data
+from tests.assessments.test_rulesets_views import numbers_data
 from tests.authorities.test_settings_register import capability_data, setting_data
 from tests.factories import complete_assessment
 from valuing_send.authorities.models import Membership
@@ -174,16 +175,10 @@ def test_user_forms(client_as, admin, caseworker, authority_a):
 def test_rule_set_forms_and_the_replay_filter(client_as, admin, manager, rule_sets, authority_a):
     client = client_as(admin)
     draft = rulesets.ruleset_copy(rule_sets["valuing-send-default"], authority_a, by=admin)
-    numbers = rulesets.numbers_of(draft)
-    base = {"row_version": str(draft.row_version)}
-    base.update({f"points_{level}": str(p) for level, p in enumerate(numbers["points"])})
-    for band in numbers["bands"]:
-        base[f"band_{band['number']}_min"] = str(band["min_points"])
-        base[f"band_{band['number']}_top_up"] = str(numbers["top_up"][band["number"]]["mainstream"])
     assert_answers_every_hostile_value(
         client,
         reverse("ruleset-edit-numbers", args=[draft.pk]),
-        base,
+        numbers_data(draft),
         fields=["row_version", "points_3", "band_2_min", "band_7_top_up"],
     )
     draft.refresh_from_db()
