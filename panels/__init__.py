@@ -1,5 +1,7 @@
-"""Panels: cases on statutory clocks, views from families and settings, meetings and decisions.
+"""Panels: cases on statutory clocks, views from families, settings and professionals,
+meetings with evidence packs, decisions with reasons, and letters.
 
-Not built yet: it is the next capability after needs profiles and the rules module (see
-docs/architecture.md). The package exists so the layout matches the design from the start.
+``clocks.py`` is pure (no Django): the statutory deadlines. ``codes.py`` and ``workflows.py``
+hold the kinds, statuses and the one table of allowed moves; ``models.py`` the records;
+``services.py`` every write.
 """

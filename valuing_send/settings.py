@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "valuing_send.core",
     "assessments",
     "valuing_send.demo",
+    "panels",
 ]
 
 MIDDLEWARE = [
