@@ -702,3 +702,35 @@ class Letter(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class LetterDetails(models.Model):
+    """The authority's details printed on decision letters (set by an authority admin)."""
+
+    authority = models.OneToOneField(
+        Authority, on_delete=models.CASCADE, related_name="letter_details"
+    )
+    team_name = models.CharField(max_length=150, default="SEND Service")
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    signatory = models.CharField("Signed by (name)", max_length=150, blank=True)
+    signatory_role = models.CharField("Their role", max_length=150, blank=True)
+    information_service = models.TextField(
+        "Information, advice and support service (SENDIASS)",
+        blank=True,
+        help_text="Name and how to contact the local SEND information, advice and support "
+        "service, printed on every letter.",
+    )
+    mediation_service = models.TextField(
+        "Mediation service",
+        blank=True,
+        help_text="Name and how to contact the mediation service the authority commissions.",
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name_plural = "letter details"
+
+    def __str__(self):
+        return f"Letter details of {self.authority}"

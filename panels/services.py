@@ -13,7 +13,7 @@ from assessments.models import AssessmentStatus
 from valuing_send.core.locking import save_versioned
 from valuing_send.core.workflow import TransitionRefused, record_start, transition
 
-from . import clocks
+from . import clocks, letters
 from .codes import (
     CLOSED_STATUSES,
     INITIAL_STATUS,
@@ -260,6 +260,7 @@ def decision_record(
             status_after=target,
         )
         decision.members_present.set(members_present)
+        letters.letter_create(decision, by=by)
     return decision
 
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("valuing_send.authorities.urls")),
     path("", include("valuing_send.register.urls")),
     path("", include("assessments.urls")),
+    path("", include("panels.urls")),
 ]
 
 handler400 = "valuing_send.core.errors.bad_request"

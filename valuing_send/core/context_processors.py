@@ -8,6 +8,7 @@ from valuing_send.authorities.tenancy import current_membership, memberships_for
 NAVIGATION = [
     ("Home", "home", None),
     ("Children", "child-list", "child.view"),
+    ("Cases", "case-tray", "panelcase.view"),
     ("Settings register", "setting-list", "setting.view"),
     ("Needs framework", "framework", "framework.view"),
     ("Rule sets", "ruleset-list", "ruleset.view"),

@@ -1,0 +1,403 @@
+"""Caseworker pages: the work tray, opening a case, its timeline, recording dates, outcomes,
+exceptions, advice and disputes, and moving it on."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from valuing_send.authorities.models import Role
+from valuing_send.authorities.permissions import can
+from valuing_send.authorities.tenancy import get_or_404, requires
+from valuing_send.core.locking import ConflictError
+from valuing_send.core.workflow import TransitionRefused, moves_for
+
+from .. import queries, services
+from ..codes import STATUSES_BY_KIND, CaseKind, CaseStatus
+from ..forms import (
+    AdviceReceivedForm,
+    AdviceRequestForm,
+    CaseDatesForm,
+    CaseOpenForm,
+    DisputeForm,
+    ExceptionForm,
+    KindForm,
+    MoveForm,
+    TrayFilterForm,
+)
+from ..workflows import DECIDE
+
+TRAY_PAGE_SIZE = 50
+
+
+def _case(request, pk):
+    return get_or_404(
+        request.authority.panel_cases.select_related(
+            "child__current_setting", "caseworker", "setting", "follows", "recommendation"
+        ),
+        pk=pk,
+    )
+
+
+@require_GET
+@requires("panelcase.view")
+def tray(request):
+    caseworkers, schools = queries.tray_choices(request.authority)
+    form = TrayFilterForm(
+        request.GET or None, caseworker_choices=caseworkers, school_choices=schools
+    )
+    default_view = "mine" if request.membership.role == Role.CASEWORKER else "team"
+    filters = (
+        form.filters(default_view=default_view)
+        if request.GET
+        else {
+            "view": default_view,
+            "sort": "due",
+            "page": 1,
+        }
+    )
+    if not request.GET:
+        form = TrayFilterForm(
+            initial={"view": default_view},
+            caseworker_choices=caseworkers,
+            school_choices=schools,
+        )
+    today = timezone.localdate()
+    cases = queries.tray_cases(request.authority, filters, user=request.user)
+    counts = queries.tray_counts(cases, today)
+    if filters.get("due"):
+        cases = cases.filter(queries.due_bucket_filter(filters["due"], today))
+        shown = counts[filters["due"]]
+    else:
+        shown = counts["total"]
+    pages = max(1, -(-shown // TRAY_PAGE_SIZE))
+    page = min(filters["page"], pages)
+    rows = queries.tray_page_rows(
+        cases, sort=filters["sort"], offset=(page - 1) * TRAY_PAGE_SIZE, limit=TRAY_PAGE_SIZE
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    bucket_query = query.copy()
+    bucket_query.pop("due", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    context = {
+        "form": form,
+        "filters": filters,
+        "rows": [{"case": case, "state": case.next_deadline_state(today)} for case in rows],
+        "counts": counts,
+        "shown": shown,
+        "page": page,
+        "pages": pages,
+        "query": query.urlencode(),
+        "bucket_query": bucket_query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "sort": filters["sort"],
+        "today": today,
+    }
+    return render(
+        request, "panels/tray.html", context, status=400 if request.GET and form.errors else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires("panelcase.create")
+def case_start(request, child_pk):
+    child = get_or_404(request.authority.children, pk=child_pk)
+    form = KindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return redirect("case-create", child_pk=child.pk, kind=form.cleaned_data["kind"])
+    return render(
+        request,
+        "panels/case_start.html",
+        {"form": form, "child": child},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires("panelcase.create")
+def case_create(request, child_pk, kind):
+    child = get_or_404(request.authority.children.select_related("caseworker"), pk=child_pk)
+    if kind not in CaseKind.values:
+        raise Http404("No such kind of case")
+    form = CaseOpenForm(request.POST or None, kind=kind, authority=request.authority)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        if "setting" in fields:
+            fields["setting"] = get_or_404(
+                request.authority.settings_register, pk=fields["setting"]
+            )
+        case = services.case_open(child, kind, by=request.user, **fields)
+        messages.success(request, f"Case {case.reference} has been opened")
+        return redirect("case-detail", pk=case.pk)
+    return render(
+        request,
+        "panels/case_create.html",
+        {"form": form, "child": child, "kind": kind, "kind_label": CaseKind(kind).label},
+        status=400 if form.errors else 200,
+    )
+
+
+def _moves_offered(case, user):
+    """The moves the user may make from here, except panel decisions (which have their own
+    page, with reasons and members present)."""
+    return [move for move in moves_for(case, user) if move.action != DECIDE]
+
+
+@require_GET
+@requires("panelcase.view")
+def case_detail(request, pk):
+    case = _case(request, pk)
+    detail = queries.case_detail(case)
+    today = timezone.localdate()
+    running, done = queries.next_steps(detail["deadlines"], today)
+    context = {
+        "case": case,
+        "child": case.child,
+        "detail": detail,
+        "running": running,
+        "done": done,
+        "timeline": queries.timeline(case, detail),
+        "moves": _moves_offered(case, request.user),
+        "can_decide": case.is_ready_for_panel and can(request.membership, "panelcase.decide"),
+        "sen2": services.sen2_flags(case, detail["disputes"]),
+        "today": today,
+    }
+    return render(request, "panels/case_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@requires("panelcase.edit")
+def case_dates(request, pk):
+    case = _case(request, pk)
+    initial = {name: getattr(case, name) for name in services.DATE_FIELDS}
+    initial["setting"] = case.setting_id
+    initial["version"] = case.version
+    form = CaseDatesForm(
+        request.POST or None, case=case, authority=request.authority, initial=initial
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        if changes.get("setting"):
+            changes["setting"] = get_or_404(
+                request.authority.settings_register, pk=changes["setting"]
+            )
+        try:
+            services.case_update(
+                case, changes, expected_version=form.cleaned_data["version"], by=request.user
+            )
+        except ConflictError as error:
+            conflict = _differences(form, error.current)
+            case = error.current
+        else:
+            messages.success(request, "The dates and details have been saved")
+            return redirect("case-detail", pk=case.pk)
+    status = 409 if conflict is not None else 400 if form.errors else 200
+    return render(
+        request,
+        "panels/case_dates.html",
+        {
+            "form": form,
+            "case": case,
+            "child": case.child,
+            "conflict": conflict,
+            "heading": "Record dates and details",
+            "button": "Save",
+        },
+        status=status,
+    )
+
+
+def _differences(form, current) -> list[dict]:
+    rows = []
+    for name in form.changes():
+        theirs = getattr(current, f"{name}_id" if name == "setting" else name)
+        yours = form.cleaned_data.get(name)
+        if (theirs or None) != (yours or None):
+            rows.append(
+                {
+                    "label": form.fields[name].label,
+                    "theirs": _display(theirs),
+                    "yours": _display(yours),
+                }
+            )
+    return rows
+
+
+def _display(value) -> str:
+    if value in (None, ""):
+        return "Not recorded"
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    if hasattr(value, "strftime"):
+        return f"{value.day} {value:%B %Y}"
+    return str(value)
+
+
+@require_http_methods(["GET", "POST"])
+@requires("panelcase.view")
+def case_move(request, pk, target):
+    case = _case(request, pk)
+    if target not in {*STATUSES_BY_KIND[case.kind], CaseStatus.WITHDRAWN}:
+        raise Http404("No such status for this kind of case")
+    move = type(case).workflow.move(case.status, target)
+    if move is not None and move.action == DECIDE:
+        return redirect("decision-create", pk=case.pk)
+    if move is not None and not can(request.membership, move.action):
+        raise PermissionDenied("Your role does not allow this.")
+    if move is None:
+        messages.error(
+            request,
+            f"This case is {case.get_status_display().lower()}, so it cannot become "
+            f"{CaseStatus(target).label.lower()}",
+        )
+        return redirect("case-detail", pk=case.pk)
+    form = MoveForm(request.POST or None, move=move, initial={"version": case.version})
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_move(
+                case,
+                target,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+                **form.changes(),
+            )
+        except TransitionRefused as error:
+            refusal = error.message
+        except ConflictError:
+            refusal = (
+                "Someone else changed this case while you were looking at it. Check the case "
+                "again before moving it on."
+            )
+        else:
+            messages.success(request, f"The case is now {case.get_status_display().lower()}")
+            return redirect("case-detail", pk=case.pk)
+    return render(
+        request,
+        "panels/case_move.html",
+        {
+            "form": form,
+            "case": case,
+            "child": case.child,
+            "move": move,
+            "target_label": CaseStatus(target).label,
+            "refusal": refusal,
+            "heading": move.label,
+            "button": move.label,
+        },
+        status=409 if refusal else 400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires("panelcase.edit")
+def exception_create(request, pk):
+    case = _case(request, pk)
+    form = ExceptionForm(request.POST or None, case=case)
+    if not form.fields["clock"].choices:
+        messages.error(request, "The Regulations allow no exceptions to this kind of case's clock")
+        return redirect("case-detail", pk=case.pk)
+    if request.method == "POST" and form.is_valid():
+        services.exception_record(case, by=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            "The exception has been recorded. The deadline has not moved: reports "
+            "count this case with and without exceptions.",
+        )
+        return redirect("case-detail", pk=case.pk)
+    return render(
+        request,
+        "panels/exception_form.html",
+        {
+            "form": form,
+            "case": case,
+            "child": case.child,
+            "heading": "Record an exception to a time limit",
+            "button": "Record the exception",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires("panelcase.edit")
+def advice_create(request, pk):
+    case = _case(request, pk)
+    if case.kind != CaseKind.ISSUE_DECISION:
+        raise Http404("Advice is asked for during an EHC needs assessment")
+    form = AdviceRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        advice = services.advice_request(case, by=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            f"{advice.get_service_display()} advice is due by {advice.due.day} {advice.due:%B %Y}",
+        )
+        return redirect("case-detail", pk=case.pk)
+    return render(
+        request,
+        "panels/advice_form.html",
+        {
+            "form": form,
+            "case": case,
+            "child": case.child,
+            "heading": "Ask for professional advice",
+            "button": "Record the request",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires("panelcase.edit")
+def advice_received(request, pk, advice_pk):
+    case = _case(request, pk)
+    advice = get_or_404(case.advice_requests, pk=advice_pk)
+    form = AdviceReceivedForm(request.POST or None, advice=advice)
+    if request.method == "POST" and form.is_valid():
+        services.advice_received(advice, by=request.user, **form.cleaned_data)
+        messages.success(request, f"{advice.get_service_display()} advice has been recorded")
+        return redirect("case-detail", pk=case.pk)
+    return render(
+        request,
+        "panels/advice_received.html",
+        {
+            "form": form,
+            "case": case,
+            "child": case.child,
+            "advice": advice,
+            "heading": f"Record {advice.get_service_display().lower()} advice received",
+            "button": "Record it",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires("panelcase.edit")
+def dispute_create(request, pk):
+    case = _case(request, pk)
+    form = DisputeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        dispute = services.dispute_record(case, by=request.user, **form.cleaned_data)
+        messages.success(request, f"The {dispute.get_kind_display().lower()} has been recorded")
+        return redirect("case-detail", pk=case.pk)
+    return render(
+        request,
+        "panels/dispute_form.html",
+        {
+            "form": form,
+            "case": case,
+            "child": case.child,
+            "heading": "Record a mediation or tribunal appeal",
+            "button": "Record it",
+        },
+        status=400 if form.errors else 200,
+    )

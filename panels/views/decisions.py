@@ -1,0 +1,83 @@
+"""The panel's decision on a case, and the letters that follow."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from valuing_send.authorities.tenancy import get_or_404, requires
+from valuing_send.core.locking import ConflictError
+from valuing_send.core.workflow import TransitionRefused
+
+from .. import services
+from ..forms import DecisionForm
+from .cases import _case
+
+
+@require_http_methods(["GET", "POST"])
+@requires("panelcase.decide")
+def decision_create(request, pk):
+    case = _case(request, pk)
+    if not case.is_ready_for_panel:
+        messages.error(
+            request,
+            f"This case is {case.get_status_display().lower()}: the panel decides a case once "
+            "the caseworker has sent it to panel",
+        )
+        return redirect("case-detail", pk=case.pk)
+    form = DecisionForm(
+        request.POST or None,
+        case=case,
+        authority=request.authority,
+        initial={"version": case.version, "members_present": [request.user.pk]},
+    )
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = services.decision_record(
+                case,
+                outcome=data["outcome"],
+                reasons=data["reasons"],
+                by=request.user,
+                members_present=data["members_present"],
+                review_outcome=data.get("review_outcome", ""),
+                agreed_band=data.get("agreed_band"),
+                agreed_top_up=data.get("agreed_top_up"),
+                expected_version=data["version"],
+            )
+        except TransitionRefused as error:
+            refusal = error.message
+        except ConflictError:
+            refusal = (
+                "Someone else changed this case while you were deciding. Check the case again "
+                "before recording the decision."
+            )
+        else:
+            messages.success(
+                request, f"The decision has been recorded: {decision.get_outcome_display().lower()}"
+            )
+            return redirect("case-detail", pk=case.pk)
+    return render(
+        request,
+        "panels/decision_form.html",
+        {
+            "form": form,
+            "case": case,
+            "child": case.child,
+            "refusal": refusal,
+            "heading": "Record the panel's decision",
+            "button": "Record the decision",
+        },
+        status=409 if refusal else 400 if form.errors else 200,
+    )
+
+
+@require_GET
+@requires("panelcase.view")
+def letter_detail(request, pk):
+    letter = get_or_404(request.authority.letters.select_related("case__child"), pk=pk)
+    return render(
+        request,
+        "panels/letter_detail.html",
+        {"letter": letter, "case": letter.case, "child": letter.case.child},
+    )
