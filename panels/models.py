@@ -734,3 +734,22 @@ class LetterDetails(models.Model):
 
     def __str__(self):
         return f"Letter details of {self.authority}"
+
+
+class DigestSent(models.Model):
+    """That a caseworker's daily email of what falls due went out on a day: the task checks
+    it so running twice (a retry, a second beat) never sends twice."""
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
+    on = models.DateField()
+    cases = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "authority", "on"], name="one_digest_a_day")
+        ]
+
+    def __str__(self):
+        return f"Digest for user {self.user_id} on {self.on}"

@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -146,6 +147,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/London"
+# Celery beat (run with `celery -A valuing_send beat`): the schedule of periodic tasks.
+CELERY_BEAT_SCHEDULE = {
+    # Each caseworker's email of what is overdue or due this week, before the working day.
+    "panels-deadline-digests": {
+        "task": "panels.tasks.deadline_digests_send",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
