@@ -615,3 +615,16 @@ class DecisionForm(VersionedFormMixin, forms.Form):
         ):
             self.add_error("review_outcome", "Select whether to maintain, amend or cease the plan")
         return data
+
+
+class PeriodForm(forms.Form):
+    """The period a report covers (GET)."""
+
+    start = GovukDateField(label="From", required=False)
+    end = GovukDateField(label="To", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end of the period must be on or after its start")
+        return data

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from .views import cases, decisions
+from .views import cases, decisions, reports
 
 urlpatterns = [
     path("cases/", cases.tray, name="case-tray"),
+    path("cases/consistency/", reports.consistency_report, name="case-consistency"),
     path("children/<int:child_pk>/cases/new/", cases.case_start, name="case-start"),
     path("children/<int:child_pk>/cases/new/<slug:kind>/", cases.case_create, name="case-create"),
     path("cases/<int:pk>/", cases.case_detail, name="case-detail"),

@@ -9,6 +9,7 @@ NAVIGATION = [
     ("Home", "home", None),
     ("Children", "child-list", "child.view"),
     ("Cases", "case-tray", "panelcase.view"),
+    ("Consistency", "case-consistency", "consistency.view"),
     ("Settings register", "setting-list", "setting.view"),
     ("Needs framework", "framework", "framework.view"),
     ("Rule sets", "ruleset-list", "ruleset.view"),
