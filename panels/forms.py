@@ -9,6 +9,7 @@ from valuing_send.core.forms import (
     GovukCheckboxes,
     GovukDateField,
     GovukRadios,
+    LongSelect,
     VersionedFormMixin,
 )
 
@@ -74,6 +75,7 @@ class TrayFilterForm(forms.Form):
     caseworker = forms.ChoiceField(
         label="Caseworker",
         required=False,
+        widget=LongSelect,
         error_messages={"invalid_choice": "Select a caseworker from the list"},
     )
     school = forms.TypedChoiceField(
@@ -81,6 +83,7 @@ class TrayFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
+        widget=LongSelect,
         error_messages={"invalid_choice": "Select a school or setting from the list"},
     )
     due = forms.ChoiceField(

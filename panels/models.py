@@ -234,7 +234,7 @@ class PanelCase(models.Model):
     def is_ready_for_panel(self) -> bool:
         return self.status in READY_FOR_PANEL
 
-    def clock_dates(self, advice=(), exceptions=()) -> clocks.CaseDates:
+    def clock_dates(self, advice=(), exceptions=(), *, born=None) -> clocks.CaseDates:
         """The facts the clocks read, from this case, its advice requests and the exceptions
         recorded against it (pass them in, already fetched)."""
         return clocks.CaseDates(
@@ -250,7 +250,7 @@ class PanelCase(models.Model):
             draft_sent=self.draft_plan_date,
             draft_comments_received=self.draft_comments_date,
             final_issued=self.final_plan_date,
-            born=self.child.date_of_birth if self.child_id else None,
+            born=born or (self.child.date_of_birth if self.child_id else None),
             review_since=self.review_since,
             review_meeting=self.review_meeting_date,
             review_papers_sent=self.review_papers_date,
@@ -262,10 +262,10 @@ class PanelCase(models.Model):
             exceptions=tuple(e.as_clock_exception() for e in exceptions),
         )
 
-    def deadlines(self, advice=None, exceptions=None) -> list[clocks.Deadline]:
+    def deadlines(self, advice=None, exceptions=None, *, born=None) -> list[clocks.Deadline]:
         advice = self.advice_requests.all() if advice is None else advice
         exceptions = self.clock_exceptions.all() if exceptions is None else exceptions
-        return clocks.deadlines_for(self.clock_dates(advice, exceptions))
+        return clocks.deadlines_for(self.clock_dates(advice, exceptions, born=born))
 
     def next_deadline_state(self, today: datetime.date) -> str:
         """Overdue, due this week or due later, from the stored next deadline (no query)."""

@@ -34,7 +34,7 @@ $python manage.py generate_demo --authority Kent --scale "${BENCH_SCALE:-kent}" 
 echo "Database ready after $(($(date +%s) - started)) s"
 
 failed=()
-for bench in rules_engine pages rules_caseload http worker; do
+for bench in rules_engine pages panels rules_caseload http worker; do
   echo "== bench.$bench"
   bench_started=$(date +%s)
   $python -m "bench.$bench" || failed+=("$bench")

@@ -45,25 +45,17 @@ def _case(request, pk):
 @requires("panelcase.view")
 def tray(request):
     caseworkers, schools = queries.tray_choices(request.authority)
-    form = TrayFilterForm(
-        request.GET or None, caseworker_choices=caseworkers, school_choices=schools
-    )
     default_view = "mine" if request.membership.role == Role.CASEWORKER else "team"
-    filters = (
-        form.filters(default_view=default_view)
-        if request.GET
-        else {
-            "view": default_view,
-            "sort": "due",
-            "page": 1,
-        }
+    form = TrayFilterForm(
+        request.GET or None,
+        initial={"view": default_view},
+        caseworker_choices=caseworkers,
+        school_choices=schools,
     )
-    if not request.GET:
-        form = TrayFilterForm(
-            initial={"view": default_view},
-            caseworker_choices=caseworkers,
-            school_choices=schools,
-        )
+    if request.GET:
+        filters = form.filters(default_view=default_view)
+    else:
+        filters = {"view": default_view, "sort": "due", "page": 1}
     today = timezone.localdate()
     cases = queries.tray_cases(request.authority, filters, user=request.user)
     counts = queries.tray_counts(cases, today)
