@@ -39,6 +39,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from assessments.demo_data.rows import Table
 from assessments.models import AssessmentStatus
 from valuing_send.authorities.models import Membership, Role, User
 
@@ -756,40 +757,17 @@ def panel_cases(authority, plan=None, dataset=None, *, as_of=None, seed=None) ->
         return write_cases(authority, planned, caseworkers, deciders, as_of, rng)
 
 
-class Rows:
-    """Rows of one table for the generator's writers (``assessments.demo_data.writers``):
-    columns from the model's concrete fields, values given by attribute name, everything else
-    the field's fixed default; values in the forms the writers send (dates and naive-UTC times
-    as text)."""
+class Rows(Table):
+    """The generator's row builder (``assessments.demo_data.rows.Table``), taking Python dates,
+    times and enums and handing the writers their database text form."""
 
     def __init__(self, label: str, *, own_ids: bool = False):
-        from django.apps import apps
+        super().__init__(label, own_ids=own_ids)
+        self._add_row = self.add
+        self.add = self._add_converted
 
-        self.model = label
-        fields = [
-            f for f in apps.get_model(label)._meta.concrete_fields if own_ids or not f.primary_key
-        ]
-        self.columns = tuple(f.column for f in fields)
-        self._fields = fields
-        self.rows: list[tuple] = []
-
-    def add(self, **values) -> None:
-        row = []
-        for f in self._fields:
-            if f.attname in values:
-                value = values.pop(f.attname)
-            elif f.has_default() and not callable(f.default):
-                value = f.default
-            elif f.null:
-                value = None
-            elif f.blank and f.empty_strings_allowed:
-                value = ""
-            else:
-                raise TypeError(f"{self.model} row without {f.attname}")
-            row.append(_db_text(value))
-        if values:
-            raise TypeError(f"{self.model} has no field(s) {sorted(values)}")
-        self.rows.append(tuple(row))
+    def _add_converted(self, **values) -> None:
+        self._add_row(**{name: _db_text(value) for name, value in values.items()})
 
 
 def _db_text(value):

@@ -8,6 +8,7 @@ from valuing_send.authorities.models import Role
 from valuing_send.core.forms import (
     GovukCheckboxes,
     GovukDateField,
+    GovukForm,
     GovukRadios,
     LongSelect,
     VersionedFormMixin,
@@ -50,7 +51,7 @@ def _not_in_future(value, label):
     return value
 
 
-class TrayFilterForm(forms.Form):
+class TrayFilterForm(GovukForm):
     """The work tray's filters (GET). A value that is not on the list is an error shown in
     the error summary; the other filters still apply."""
 
@@ -137,7 +138,7 @@ class TrayFilterForm(forms.Form):
         return values
 
 
-class KindForm(forms.Form):
+class KindForm(GovukForm):
     kind = forms.ChoiceField(
         label="What kind of case is it?",
         choices=CaseKind.choices,
@@ -150,7 +151,7 @@ class KindForm(forms.Form):
     page_heading_field = "kind"
 
 
-class CaseOpenForm(forms.Form):
+class CaseOpenForm(GovukForm):
     """The first facts of a new case; the fields shown depend on its kind."""
 
     FIELDS_BY_KIND = {
@@ -271,10 +272,6 @@ class CaseOpenForm(forms.Form):
         return _not_in_future(self.cleaned_data["review_since"], "The date")
 
 
-class VersionedForm(VersionedFormMixin, forms.Form):
-    pass
-
-
 DATE_FIELDS_BY_KIND = {
     CaseKind.ASSESSMENT_REQUEST: ("received_date", "request_source", "rya", "exported"),
     CaseKind.ISSUE_DECISION: (
@@ -300,7 +297,7 @@ DATE_FIELDS_BY_KIND = {
 }
 
 
-class CaseDatesForm(VersionedFormMixin, forms.Form):
+class CaseDatesForm(VersionedFormMixin):
     """Dates and outcomes recorded on a case, with the version the caseworker started from."""
 
     received_date = GovukDateField(label="Date the request was received", required=False)
@@ -391,7 +388,7 @@ class CaseDatesForm(VersionedFormMixin, forms.Form):
         return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
 
 
-class MoveForm(VersionedFormMixin, forms.Form):
+class MoveForm(VersionedFormMixin):
     """Move a case on (not a panel decision): the reason where the move needs one, and the
     date where the move records one."""
 
@@ -446,7 +443,7 @@ EXCEPTION_CLOCKS_BY_KIND = {
 }
 
 
-class ExceptionForm(forms.Form):
+class ExceptionForm(GovukForm):
     clock = forms.ChoiceField(
         label="Which time limit does it affect?",
         widget=GovukRadios(),
@@ -496,7 +493,7 @@ class ExceptionForm(forms.Form):
         return data
 
 
-class AdviceRequestForm(forms.Form):
+class AdviceRequestForm(GovukForm):
     service = forms.ChoiceField(
         label="Whose advice is being asked for?",
         choices=AdviceService.choices,
@@ -513,7 +510,7 @@ class AdviceRequestForm(forms.Form):
         return _not_in_future(self.cleaned_data["asked_on"], "The date advice was asked for")
 
 
-class AdviceReceivedForm(forms.Form):
+class AdviceReceivedForm(GovukForm):
     received_on = GovukDateField(label="Date the advice was received")
 
     def __init__(self, *args, advice, **kwargs):
@@ -528,7 +525,7 @@ class AdviceReceivedForm(forms.Form):
         return value
 
 
-class DisputeForm(forms.Form):
+class DisputeForm(GovukForm):
     kind = forms.ChoiceField(
         label="Mediation or tribunal appeal?",
         choices=DisputeKind.choices,
@@ -551,7 +548,7 @@ class DisputeForm(forms.Form):
         return _not_in_future(self.cleaned_data["started_on"], "The date it started")
 
 
-class DecisionForm(VersionedFormMixin, forms.Form):
+class DecisionForm(VersionedFormMixin):
     """The panel's decision on a case: the outcome, mandatory reasons, who was there."""
 
     outcome = forms.ChoiceField(
@@ -620,7 +617,7 @@ class DecisionForm(VersionedFormMixin, forms.Form):
         return data
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(GovukForm):
     """The period a report covers (GET)."""
 
     start = GovukDateField(label="From", required=False)
