@@ -628,3 +628,134 @@ class PeriodForm(GovukForm):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "The end of the period must be on or after its start")
         return data
+
+
+def _members_choices(authority):
+    return list(
+        authority.memberships.active()
+        .filter(role__in=(Role.PANEL_MEMBER, Role.MANAGER))
+        .order_by("user__full_name")
+        .values_list("user_id", "user__full_name")
+    )
+
+
+class PanelForm(GovukForm):
+    name = forms.CharField(label="Name of the panel", max_length=150)
+    members = forms.TypedMultipleChoiceField(
+        label="Members",
+        coerce=int,
+        widget=GovukCheckboxes(),
+        help_text="Panel members and managers of the authority.",
+        error_messages={"required": "Select the panel's members"},
+    )
+    chair = forms.TypedChoiceField(
+        label="Chair (optional)", coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, authority, panel=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.authority, self.panel = authority, panel
+        choices = _members_choices(authority)
+        self.fields["members"].choices = choices
+        self.fields["chair"].choices = [("", "No chair named"), *choices]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = self.authority.panels.filter(name__iexact=name)
+        if self.panel is not None:
+            others = others.exclude(pk=self.panel.pk)
+        if others.exists():
+            raise forms.ValidationError("There is already a panel with this name")
+        return name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("chair") and data["chair"] not in (data.get("members") or []):
+            self.add_error("chair", "The chair must be one of the members")
+        return data
+
+
+class MeetingForm(GovukForm):
+    panel = forms.TypedChoiceField(
+        label="Panel", coerce=int, error_messages={"required": "Select the panel"}
+    )
+    date = GovukDateField(label="Date of the meeting")
+    time = forms.TimeField(
+        label="Start time",
+        input_formats=["%H:%M", "%H.%M", "%H:%M:%S"],
+        help_text="In 24-hour time, for example 10:00 or 14:30",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+        error_messages={"invalid": "Enter the start time in 24-hour time, like 10:00"},
+    )
+    location = forms.CharField(
+        label="Where (optional)",
+        required=False,
+        max_length=200,
+        help_text="A room, an online link or both",
+    )
+    cases = forms.TypedMultipleChoiceField(
+        label="Cases on the agenda",
+        coerce=int,
+        required=False,
+        widget=GovukCheckboxes(),
+        help_text="Cases ready for panel and not on another planned meeting's agenda.",
+    )
+
+    def __init__(self, *args, authority, ready_cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["panel"].choices = [
+            ("", "Choose a panel"),
+            *authority.panels.filter(is_active=True).values_list("pk", "name"),
+        ]
+        self.fields["cases"].choices = [
+            (c.pk, f"{c.reference}: {c.child.full_name}, {c.kind_short.lower()}")
+            for c in ready_cases
+        ]
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day and day < timezone.localdate():
+            raise forms.ValidationError("The date of the meeting must be today or in the future")
+        return day
+
+
+class AttendanceForm(GovukForm):
+    present = forms.TypedMultipleChoiceField(
+        label="Who is at the meeting?",
+        coerce=int,
+        required=False,
+        widget=GovukCheckboxes(),
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [(u.pk, u.full_name) for u in members]
+
+
+class ConflictForm(GovukForm):
+    member = forms.TypedChoiceField(
+        label="Who has a conflict of interest?",
+        coerce=int,
+        widget=GovukRadios(),
+        error_messages={"required": "Select who has a conflict of interest"},
+    )
+    cases = forms.TypedMultipleChoiceField(
+        label="In which cases?",
+        coerce=int,
+        widget=GovukCheckboxes(),
+        error_messages={"required": "Select the cases the conflict concerns"},
+    )
+    note = forms.CharField(
+        label="What is the conflict?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: knows the family; works at the school named.",
+        error_messages={"required": "Say what the conflict is"},
+    )
+
+    def __init__(self, *args, members, agenda, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [(u.pk, u.full_name) for u in members]
+        self.fields["cases"].choices = [
+            (item.case.pk, f"{item.case.reference}: {item.case.child.full_name}") for item in agenda
+        ]

@@ -26,10 +26,15 @@ from .codes import (
 )
 from .models import (
     AdviceRequest,
+    AgendaItem,
+    Attendance,
     ClockException,
     Decision,
     Dispute,
+    Meeting,
+    Panel,
     PanelCase,
+    PanelMembership,
 )
 from .workflows import decision_target
 
@@ -226,6 +231,17 @@ def decision_record(
         target = decision_target(case.kind, case.status, outcome, review_outcome)
     except ValueError as error:
         raise TransitionRefused(str(error)) from None
+    if meeting is not None:
+        conflicted = set(
+            Attendance.objects.filter(meeting=meeting, conflict_cases=case).values_list(
+                "user_id", flat=True
+            )
+        )
+        if conflicted & {getattr(user, "pk", user) for user in members_present}:
+            raise TransitionRefused(
+                "A member who declared a conflict of interest in this case takes no part in "
+                "the decision: leave them out of the members present"
+            )
     today = timezone.localdate()
     recommendation = case.recommendation
     if recommendation is None and case.kind in (
@@ -345,3 +361,71 @@ def sen2_flags(case: PanelCase, disputes=None) -> dict:
         "other_tribunal": any_of("tribunal", "other"),
         "week20": case.clock_exceptions.filter(clock=clocks.Clock.FINAL_PLAN).exists(),
     }
+
+
+# --- Panels and meetings ----------------------------------------------------------------------
+
+
+def panel_save(authority, *, name: str, members, chair=None, by, panel=None) -> Panel:
+    """Create a panel or change its name and members (``members``: users of the authority)."""
+    with transaction.atomic():
+        if panel is None:
+            panel = Panel.objects.create(authority=authority, name=name.strip())
+        elif panel.name != name.strip():
+            panel.name = name.strip()
+            panel.save(update_fields=["name"])
+        wanted = {user.pk for user in members}
+        panel.memberships.exclude(user_id__in=wanted).update(is_active=False)
+        for user in members:
+            PanelMembership.objects.update_or_create(
+                panel=panel,
+                user=user,
+                defaults={
+                    "is_active": True,
+                    "role": PanelMembership.Role.CHAIR
+                    if chair is not None and user.pk == chair.pk
+                    else PanelMembership.Role.MEMBER,
+                },
+            )
+    return panel
+
+
+def meeting_create(panel, *, starts_at, location: str, cases, by) -> Meeting:
+    """Plan a meeting of ``panel`` with ``cases`` (ready for panel) on its agenda, in order."""
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            authority_id=panel.authority_id,
+            panel=panel,
+            starts_at=starts_at,
+            location=location.strip(),
+            created_by=by,
+        )
+        AgendaItem.objects.bulk_create(
+            AgendaItem(meeting=meeting, case=case, position=position)
+            for position, case in enumerate(cases, start=1)
+        )
+    return meeting
+
+
+def attendance_record(meeting: Meeting, *, present, by) -> None:
+    """Who is at the meeting: the panel's members, each present or not."""
+    present_ids = {user.pk for user in present}
+    with transaction.atomic():
+        members = [m.user_id for m in meeting.panel.memberships.filter(is_active=True)]
+        for user_id in {*members, *present_ids}:
+            Attendance.objects.update_or_create(
+                meeting=meeting, user_id=user_id, defaults={"present": user_id in present_ids}
+            )
+
+
+def conflict_declare(meeting: Meeting, *, user, cases, note: str, by) -> Attendance:
+    """A member declares a conflict of interest in some of the agenda's cases: they take no
+    part in those decisions (the decision form leaves them out)."""
+    with transaction.atomic():
+        attendance, _ = Attendance.objects.get_or_create(
+            meeting=meeting, user=user, defaults={"present": True}
+        )
+        attendance.conflict = "\n".join(filter(None, [attendance.conflict, note.strip()]))
+        attendance.save(update_fields=["conflict"])
+        attendance.conflict_cases.add(*cases)
+    return attendance

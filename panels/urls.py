@@ -1,10 +1,10 @@
 from django.urls import path
 
-from .views import cases, decisions, reports
+from .views import cases, decisions, meetings, reports
 
 urlpatterns = [
     path("cases/", cases.tray, name="case-tray"),
-    path("cases/consistency/", reports.consistency_report, name="case-consistency"),
+    path("consistency/", reports.consistency_report, name="case-consistency"),
     path("children/<int:child_pk>/cases/new/", cases.case_start, name="case-start"),
     path("children/<int:child_pk>/cases/new/<slug:kind>/", cases.case_create, name="case-create"),
     path("cases/<int:pk>/", cases.case_detail, name="case-detail"),
@@ -20,4 +20,17 @@ urlpatterns = [
     path("cases/<int:pk>/disputes/new/", cases.dispute_create, name="dispute-create"),
     path("cases/<int:pk>/decision/", decisions.decision_create, name="decision-create"),
     path("letters/<int:pk>/", decisions.letter_detail, name="letter-detail"),
+    path("panels/", meetings.panel_list, name="panel-list"),
+    path("panels/new/", meetings.panel_edit, name="panel-create"),
+    path("panels/<int:pk>/", meetings.panel_edit, name="panel-edit"),
+    path("meetings/", meetings.meeting_list, name="meeting-list"),
+    path("meetings/new/", meetings.meeting_create, name="meeting-create"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
+    path("meetings/<int:pk>/attendance/", meetings.attendance_edit, name="meeting-attendance"),
+    path("meetings/<int:pk>/conflicts/new/", meetings.conflict_create, name="meeting-conflict"),
+    path(
+        "meetings/<int:meeting_pk>/cases/<int:pk>/decision/",
+        decisions.decision_create,
+        name="meeting-decision",
+    ),
 ]

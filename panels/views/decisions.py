@@ -1,6 +1,7 @@
 """The panel's decision on a case, and the letters that follow."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,20 +16,39 @@ from .cases import _case
 
 @require_http_methods(["GET", "POST"])
 @requires("panelcase.decide")
-def decision_create(request, pk):
+def decision_create(request, pk, meeting_pk=None):
     case = _case(request, pk)
+    meeting = None
+    members_present = [request.user.pk]
+    if meeting_pk is not None:
+        meeting = get_or_404(request.authority.meetings.select_related("panel"), pk=meeting_pk)
+        if not meeting.agenda.filter(case=case).exists():
+            raise Http404("This case is not on the meeting's agenda")
+        conflicted = set(
+            meeting.attendance.filter(conflict_cases=case).values_list("user_id", flat=True)
+        )
+        members_present = [
+            user_id
+            for user_id in meeting.attendance.filter(present=True).values_list("user_id", flat=True)
+            if user_id not in conflicted
+        ] or members_present
+    back = (
+        redirect("meeting-detail", pk=meeting.pk)
+        if meeting
+        else redirect("case-detail", pk=case.pk)
+    )
     if not case.is_ready_for_panel:
         messages.error(
             request,
             f"This case is {case.get_status_display().lower()}: the panel decides a case once "
             "the caseworker has sent it to panel",
         )
-        return redirect("case-detail", pk=case.pk)
+        return back
     form = DecisionForm(
         request.POST or None,
         case=case,
         authority=request.authority,
-        initial={"version": case.version, "members_present": [request.user.pk]},
+        initial={"version": case.version, "members_present": members_present},
     )
     refusal = None
     if request.method == "POST" and form.is_valid():
@@ -39,7 +59,12 @@ def decision_create(request, pk):
                 outcome=data["outcome"],
                 reasons=data["reasons"],
                 by=request.user,
-                members_present=data["members_present"],
+                members_present=list(
+                    request.authority.memberships.active()
+                    .filter(user_id__in=data["members_present"])
+                    .values_list("user", flat=True)
+                ),
+                meeting=meeting,
                 review_outcome=data.get("review_outcome", ""),
                 agreed_band=data.get("agreed_band"),
                 agreed_top_up=data.get("agreed_top_up"),
@@ -56,7 +81,7 @@ def decision_create(request, pk):
             messages.success(
                 request, f"The decision has been recorded: {decision.get_outcome_display().lower()}"
             )
-            return redirect("case-detail", pk=case.pk)
+            return back
     return render(
         request,
         "panels/decision_form.html",
@@ -65,6 +90,7 @@ def decision_create(request, pk):
             "case": case,
             "child": case.child,
             "refusal": refusal,
+            "meeting": meeting,
             "heading": "Record the panel's decision",
             "button": "Record the decision",
         },

@@ -9,10 +9,12 @@ NAVIGATION = [
     ("Home", "home", None),
     ("Children", "child-list", "child.view"),
     ("Cases", "case-tray", "panelcase.view"),
+    ("Meetings", "meeting-list", "meeting.view"),
     ("Consistency", "case-consistency", "consistency.view"),
     ("Settings register", "setting-list", "setting.view"),
     ("Needs framework", "framework", "framework.view"),
     ("Rule sets", "ruleset-list", "ruleset.view"),
+    ("Panels", "panel-list", "panel.manage"),
     ("Users", "users", "user.manage"),
     ("System status", "system-status", "system.status"),
 ]
