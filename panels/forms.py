@@ -21,6 +21,7 @@ from .codes import (
     AdviceService,
     CaseKind,
     CaseStatus,
+    ContributorRole,
     DecisionOutcome,
     DisputeAbout,
     DisputeKind,
@@ -28,6 +29,7 @@ from .codes import (
     ReviewOutcome,
     Stage,
 )
+from .contributions import QUESTIONS
 from .queries import DUE_BUCKETS, TRAY_SORTS
 
 KIND_HINTS = {
@@ -759,3 +761,76 @@ class ConflictForm(GovukForm):
         self.fields["cases"].choices = [
             (item.case.pk, f"{item.case.reference}: {item.case.child.full_name}") for item in agenda
         ]
+
+
+class ContributionForm(GovukForm):
+    """A view entered by staff on someone's behalf (the assisted route): who gave it, their
+    view of each need, and the questions asked of their role (``panels.contributions``)."""
+
+    contributor_name = forms.CharField(
+        label="Who gave this view?",
+        max_length=150,
+        help_text="Their name, or their role if they would rather not be named.",
+    )
+    service = forms.ChoiceField(
+        label="Which service?",
+        choices=AdviceService.choices,
+        widget=GovukRadios(),
+        error_messages={"required": "Select the service"},
+    )
+    text = forms.CharField(
+        label="Anything else they want the panel to know (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, role, domains, level_names, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role, self.domains = role, list(domains)
+        if role != ContributorRole.PROFESSIONAL:
+            del self.fields["service"]
+        level_choices = [
+            ("", "No view given"),
+            *((str(n), f"{n}: {name}") for n, name in enumerate(level_names)),
+        ]
+        for domain in self.domains:
+            self.fields[f"{domain.code}__level"] = forms.TypedChoiceField(
+                label=f"{domain.name}: how much need do they see?",
+                choices=level_choices,
+                coerce=int,
+                required=False,
+                empty_value=None,
+            )
+            self.fields[f"{domain.code}__why"] = forms.CharField(
+                label=f"{domain.name}: why (optional)",
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        for key, label, hint in QUESTIONS[role]:
+            self.fields[key] = forms.CharField(
+                label=label,
+                help_text=hint,
+                required="(optional)" not in label,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def domain_fields(self):
+        return [(d, self[f"{d.code}__level"], self[f"{d.code}__why"]) for d in self.domains]
+
+    def question_fields(self):
+        return [self[key] for key, _, _ in QUESTIONS[self.role]]
+
+    def answers(self) -> dict:
+        data = self.cleaned_data
+        domains = {}
+        for domain in self.domains:
+            level, why = data.get(f"{domain.code}__level"), data.get(f"{domain.code}__why", "")
+            if level is not None or why:
+                domains[domain.code] = {"level": level, "why": why}
+        answers = {"domains": domains}
+        for key, _, _ in QUESTIONS[self.role]:
+            answers[key] = data.get(key, "")
+        return answers

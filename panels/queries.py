@@ -231,3 +231,20 @@ def next_steps(deadlines, today):
     return [
         {"deadline": d, "state": d.state(today), "days_left": d.days_left(today)} for d in running
     ], [{"deadline": d, "state": d.state(today)} for d in done]
+
+
+def latest_profile(child):
+    """The child's latest completed needs profile, its ratings and its framework's definition
+    (or the current framework's, with no ratings, if the child has none)."""
+    from assessments.models import AssessmentStatus
+    from assessments.services import current_framework
+
+    assessment = (
+        child.assessments.filter(status=AssessmentStatus.COMPLETE)
+        .select_related("framework")
+        .order_by("-completed_at", "-pk")
+        .first()
+    )
+    if assessment is None:
+        return None, [], current_framework().definition
+    return assessment, list(assessment.ratings.all()), assessment.framework.definition

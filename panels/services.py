@@ -29,6 +29,7 @@ from .models import (
     AgendaItem,
     Attendance,
     ClockException,
+    Contribution,
     Decision,
     Dispute,
     Meeting,
@@ -429,3 +430,20 @@ def conflict_declare(meeting: Meeting, *, user, cases, note: str, by) -> Attenda
         attendance.save(update_fields=["conflict"])
         attendance.conflict_cases.add(*cases)
     return attendance
+
+
+def contribution_enter(
+    case: PanelCase, *, role: str, answers: dict, text: str, contributor_name: str, by, service=""
+) -> Contribution:
+    """A view entered by a member of staff on someone's behalf, recorded as such."""
+    with transaction.atomic():
+        return Contribution.objects.create(
+            authority_id=case.authority_id,
+            case=case,
+            role=role,
+            service=service,
+            contributor_name=contributor_name.strip(),
+            entered_by=by,
+            answers=answers,
+            text=text.strip(),
+        )

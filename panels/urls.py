@@ -18,6 +18,11 @@ urlpatterns = [
         name="advice-received",
     ),
     path("cases/<int:pk>/disputes/new/", cases.dispute_create, name="dispute-create"),
+    path(
+        "cases/<int:pk>/views/new/<slug:role>/",
+        cases.contribution_create,
+        name="contribution-create",
+    ),
     path("cases/<int:pk>/decision/", decisions.decision_create, name="decision-create"),
     path("letters/<int:pk>/", decisions.letter_detail, name="letter-detail"),
     path("panels/", meetings.panel_list, name="panel-list"),

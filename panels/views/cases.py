@@ -15,12 +15,13 @@ from valuing_send.core.locking import ConflictError
 from valuing_send.core.workflow import TransitionRefused, moves_for
 
 from .. import queries, services
-from ..codes import STATUSES_BY_KIND, CaseKind, CaseStatus
+from ..codes import STATUSES_BY_KIND, CaseKind, CaseStatus, ContributorRole
 from ..forms import (
     AdviceReceivedForm,
     AdviceRequestForm,
     CaseDatesForm,
     CaseOpenForm,
+    ContributionForm,
     DisputeForm,
     ExceptionForm,
     KindForm,
@@ -398,6 +399,47 @@ def dispute_create(request, pk):
             "child": case.child,
             "heading": "Record a mediation or tribunal appeal",
             "button": "Record it",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires("panelcase.edit")
+def contribution_create(request, pk, role):
+    case = _case(request, pk)
+    if role not in ContributorRole.values:
+        raise Http404("No such contributor")
+    _, ratings, definition = queries.latest_profile(case.child)
+    with_need = {r.domain for r in ratings if r.level}
+    domains = [d for d in definition.domains if d.code in with_need] or list(definition.domains)
+    form = ContributionForm(
+        request.POST or None, role=role, domains=domains, level_names=definition.level_names
+    )
+    if request.method == "POST" and form.is_valid():
+        services.contribution_enter(
+            case,
+            role=role,
+            answers=form.answers(),
+            text=form.cleaned_data["text"],
+            contributor_name=form.cleaned_data["contributor_name"],
+            service=form.cleaned_data.get("service", ""),
+            by=request.user,
+        )
+        messages.success(
+            request, f"The view of the {ContributorRole(role).label.lower()} has been recorded"
+        )
+        return redirect("case-detail", pk=case.pk)
+    return render(
+        request,
+        "panels/contribution_form.html",
+        {
+            "form": form,
+            "case": case,
+            "child": case.child,
+            "role_label": ContributorRole(role).label,
+            "heading": f"Enter the view of the {ContributorRole(role).label.lower()}",
+            "button": "Record the view",
         },
         status=400 if form.errors else 200,
     )
