@@ -24,6 +24,7 @@ urlpatterns = [
         name="contribution-create",
     ),
     path("cases/<int:pk>/decision/", decisions.decision_create, name="decision-create"),
+    path("cases/<int:pk>/evidence/", decisions.evidence_pack, name="evidence-pack"),
     path("letters/<int:pk>/", decisions.letter_detail, name="letter-detail"),
     path("panels/", meetings.panel_list, name="panel-list"),
     path("panels/new/", meetings.panel_edit, name="panel-create"),

@@ -3,13 +3,15 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from valuing_send.authorities.tenancy import get_or_404, requires
 from valuing_send.core.locking import ConflictError
 from valuing_send.core.workflow import TransitionRefused
 
-from .. import services
+from .. import queries, services
+from ..contributions import contributor_label, side_by_side
 from ..forms import DecisionForm
 from .cases import _case
 
@@ -107,3 +109,48 @@ def letter_detail(request, pk):
         "panels/letter_detail.html",
         {"letter": letter, "case": letter.case, "child": letter.case.child},
     )
+
+
+@require_GET
+@requires("panelcase.view")
+def evidence_pack(request, pk):
+    """Everything the panel needs on one case: the needs profile and recommendation, every
+    view side by side domain by domain (where they disagree), advice and the clocks."""
+    case = _case(request, pk)
+    detail = queries.case_detail(case)
+    assessment, ratings, definition = queries.latest_profile(case.child)
+    comparison = side_by_side(definition, ratings, detail["contributions"])
+    today = timezone.localdate()
+    running, done = queries.next_steps(detail["deadlines"], today)
+    contributors = [
+        {"label": contributor_label(c), "contribution": c} for c in detail["contributions"]
+    ]
+    context = {
+        "case": case,
+        "child": case.child,
+        "detail": detail,
+        "assessment": assessment,
+        "comparison": comparison,
+        "disagreements": [row for row in comparison if row.disagree],
+        "contributors": contributors,
+        "level_names": definition.level_names,
+        "running": running,
+        "done": done,
+        "today": today,
+        "meeting": None,
+    }
+    context.update(evidence_profile_context(request, assessment))
+    return render(request, "panels/evidence_pack.html", context)
+
+
+def evidence_profile_context(request, assessment) -> dict:
+    """The needs profile (rows, radar chart) and recommendation with its trace, from the
+    assessments app's presenters (empty when the child has no completed profile)."""
+    if assessment is None:
+        return {}
+    from assessments import presenters
+    from assessments.views.profile import profile_context
+
+    context = profile_context(request, assessment, list(assessment.child.assessments.all()))
+    context.update(presenters.recommendation_context(request, assessment))
+    return context

@@ -99,3 +99,29 @@ def test_entering_views_is_for_caseworkers_in_the_authority(
         == 404
     )
     assert client_as(caseworker).delete(url).status_code == 405
+
+
+def test_the_evidence_pack_sets_views_side_by_side_with_the_profile(
+    client_as, panel_member, caseworker, case, child_b, caseworker_b
+):
+    services.contribution_enter(
+        case,
+        role="setting",
+        answers={
+            "domains": {"speech_language": {"level": 1, "why": "Copes with a visual timetable"}},
+            "can_provide": "Daily speech group",
+        },
+        text="",
+        contributor_name="SENCo",
+        by=caseworker,
+    )
+    response = client_as(panel_member).get(reverse("evidence-pack", args=[case.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<title>Evidence pack: {case.reference}, Amy Jones" in html
+    assert "Views differ by 2 levels or more on: speech, language and communication" in html
+    assert "Copes with a visual timetable" in html and "Daily speech group" in html
+    assert "Recommendation" in html  # the stored recommendation and its trace
+    other = services.case_open(child_b, CaseKind.PLACEMENT, by=caseworker_b)
+    assert client_as(panel_member).get(reverse("evidence-pack", args=[other.pk])).status_code == 404
+    assert client_as(panel_member).post(reverse("evidence-pack", args=[case.pk])).status_code == 405
