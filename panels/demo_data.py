@@ -893,12 +893,14 @@ def write_cases(authority, planned, caseworkers, deciders, as_of, rng) -> dict[s
                 by_id=worker,
                 created_at=_moment(e.recorded_on, 15),
             )
+    views = _views(authority, planned, ids, as_of, rng, fallback)
     for key, table in (
         ("panel_cases", cases),
         ("case_status_changes", changes),
         ("decisions", decisions),
         ("advice_requests", advice_rows),
         ("clock_exceptions", exceptions),
+        ("contributions", views),
     ):
         writer.write(key, table)
     agenda = [pk for _, pk in sorted(ready)[:12]]
@@ -910,8 +912,86 @@ def write_cases(authority, planned, caseworkers, deciders, as_of, rng) -> dict[s
         "decisions": len(decisions.rows),
         "advice_requests": len(advice_rows.rows),
         "clock_exceptions": len(exceptions.rows),
+        "contributions": len(views.rows),
         "agenda_items": len(agenda),
     }
+
+
+VIEW_WORDS = {
+    "parent": {
+        "what_works": "Short, clear instructions, a quiet space and knowing what comes next.",
+        "aspirations": "To make friends, be happy at school and grow more independent.",
+    },
+    "setting": {"can_provide": "Small-group work each day and a key adult at transitions."},
+    "professional": {
+        "advice": "Needs as described in the profile; provision to be reviewed termly."
+    },
+}
+WHY = {
+    1: "We see more difficulty than the profile describes, especially at home.",
+    0: "This matches what we see.",
+    -1: "With the support in place this is going better than the profile suggests.",
+}
+
+
+def _views(authority, planned, ids, as_of, rng, fallback) -> Rows:
+    """Views from the parent and the setting (and the educational psychologist during an
+    assessment) on the cases waiting for panel and a share of the other open requests and
+    assessments, each need seen within a level or two of the caseworker's rating."""
+    from assessments.services import current_framework
+
+    views = Rows("panels.Contribution")
+    wanted = [
+        p
+        for p in planned
+        if p.status in READY_FOR_PANEL
+        or (p.status in (S.REQUEST_RECEIVED, S.ASSESSING) and rng.random() < 0.3)
+    ]
+    if not wanted:
+        return views
+    codes = [d.code for d in current_framework().definition.domains]
+    vectors = dict(
+        authority.assessments.filter(
+            status=AssessmentStatus.COMPLETE, child_id__in={p.child.pk for p in wanted}
+        )
+        .order_by("child_id", "completed_at")
+        .values_list("child_id", "need_vector")
+    )
+    for p in wanted:
+        vector = vectors.get(p.child.pk, "")
+        levels = {
+            code: int(char) for code, char in zip(codes, vector, strict=False) if char.isdigit()
+        }
+        roles = [("parent", ""), ("setting", "")]
+        if p.kind == CaseKind.ISSUE_DECISION:
+            roles.append(("professional", "educational_psychology"))
+        for role, service in roles:
+            domains = {}
+            for code, level in levels.items():
+                if level == 0:
+                    continue
+                shift = {"parent": (0, 1, 1, 2), "setting": (-1, 0, 0, 0)}.get(role, (0, 0, 0, -1))
+                delta = shift[rng.randrange(len(shift))]
+                seen = max(0, min(4, level + delta))
+                domains[code] = {"level": seen, "why": WHY[max(-1, min(1, seen - level))]}
+            views.add(
+                authority_id=authority.pk,
+                case_id=ids[id(p)],
+                role=role,
+                service=service,
+                contributor_name={
+                    "parent": "Parent",
+                    "setting": "SENCo",
+                    "professional": "Educational psychologist",
+                }[role],
+                entered_by_id=p.child.caseworker_id or fallback,
+                answers={"domains": domains, **VIEW_WORDS[role]},
+                text="",
+                submitted_at=_moment(
+                    min(as_of, p.opened + datetime.timedelta(rng.randint(5, 25))), 14
+                ),
+            )
+    return views
 
 
 def _panel_and_meeting(authority, agenda, deciders, organisers, as_of):

@@ -124,6 +124,8 @@ def test_the_demo_authority_has_a_desk_and_a_meeting(framework):
     meeting = Meeting.objects.get()
     assert meeting.starts_at.date() > today
     assert meeting.agenda.count() > 0
+    first = meeting.agenda.first().case
+    assert {c.role for c in first.contributions.all()} >= {"parent", "setting"}
     assert meeting.panel.memberships.filter(user=pat).exists()
     assert Decision.objects.filter(decided_by=pat).exists()
     assert (
