@@ -834,3 +834,88 @@ class ContributionForm(GovukForm):
         for key, _, _ in QUESTIONS[self.role]:
             answers[key] = data.get(key, "")
         return answers
+
+
+class InvitationForm(GovukForm):
+    role = forms.ChoiceField(
+        label="Who are you inviting?",
+        choices=ContributorRole.choices,
+        widget=GovukRadios(),
+        error_messages={"required": "Select who you are inviting"},
+    )
+    service = forms.ChoiceField(
+        label="For a professional: which service? (optional)",
+        choices=[("", "Not a professional"), *AdviceService.choices],
+        required=False,
+    )
+    recipient_name = forms.CharField(label="Their name", max_length=150)
+    email = forms.EmailField(label="Their email address")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == ContributorRole.PROFESSIONAL and not data.get("service"):
+            self.add_error("service", "Select the professional's service")
+        return data
+
+
+# Easy-read answers for children and young people, 0 to 4 on the framework's scale.
+EASY_READ_LEVELS = [
+    (0, "I do not need help with this"),
+    (1, "I need a little help"),
+    (2, "I need some help"),
+    (3, "I need a lot of help"),
+    (4, "I need help all the time"),
+]
+PLAIN_LEVELS = [
+    (0, "No extra help needed"),
+    (1, "The help every school gives meets this need"),
+    (2, "Needs some extra, planned help"),
+    (3, "Significant needs, with specialist advice and support"),
+    (4, "Severe and complex needs, with a high level of specialist help"),
+]
+
+
+class NeedViewForm(GovukForm):
+    """One need, as the person with the link sees it."""
+
+    level = forms.TypedChoiceField(
+        coerce=int, widget=GovukRadios(), error_messages={"required": "Select an answer"}
+    )
+    why = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, domain, easy_read=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        name = domain.name.lower()
+        if easy_read:
+            self.fields["level"].label = f"How much help do you need with {name}?"
+            self.fields["level"].choices = EASY_READ_LEVELS
+            self.fields["why"].label = "Tell us more (you do not have to)"
+        else:
+            self.fields["level"].label = f"How much need do you see in {name}?"
+            self.fields["level"].choices = PLAIN_LEVELS
+            self.fields["why"].label = "If you see it differently, why? (optional)"
+        self.error_nouns = {"level": "an answer"}
+
+
+class AboutForm(GovukForm):
+    """The role's own questions (``panels.contributions.QUESTIONS``) and anything else."""
+
+    text = forms.CharField(
+        label="Is there anything else you want the panel to know? (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, role, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role = role
+        for key, label, hint in QUESTIONS[role]:
+            self.fields[key] = forms.CharField(
+                label=label,
+                help_text=hint,
+                required="(optional)" not in label,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+        self.order_fields([key for key, _, _ in QUESTIONS[role]] + ["text"])

@@ -426,8 +426,13 @@ class InvitationQuerySet(models.QuerySet):
 
 class Invitation(models.Model):
     """A secure link for someone without an account (a parent, the child or young person,
-    the setting, a professional) to give their view once. Only a hash of the token is
-    stored; the link expires, allows one submission and can be revoked."""
+    the setting, a professional) to give their view once. The link expires, allows one
+    submission and can be revoked.
+
+    Only a hash of the token is stored. The token is an HMAC, under the service's secret key,
+    of the invitation's id and a random nonce: the worker that sends the email works it out
+    again from the invitation's id (no token in a task's arguments or in the broker), and a
+    copy of the database alone gives no working link."""
 
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="invitations")
     case = models.ForeignKey(PanelCase, on_delete=models.CASCADE, related_name="invitations")
@@ -435,6 +440,7 @@ class Invitation(models.Model):
     service = models.CharField(max_length=24, choices=AdviceService.choices, blank=True)
     recipient_name = models.CharField(max_length=150)
     email = models.EmailField()
+    nonce = models.CharField(max_length=32, default="", editable=False)
     token_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -444,6 +450,7 @@ class Invitation(models.Model):
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
     # Answers saved page by page, so nothing is lost when a session expires.
     draft_answers = models.JSONField(default=dict, blank=True)
     last_opened_at = models.DateTimeField(null=True, blank=True)
@@ -456,11 +463,24 @@ class Invitation(models.Model):
     def __str__(self):
         return f"Invitation to {self.get_role_display().lower()} for {self.case.reference}"
 
-    @classmethod
-    def new_token(cls) -> tuple[str, str]:
-        """(token for the link, hash to store)."""
-        token = secrets.token_urlsafe(32)
-        return token, _token_hash(token)
+    @staticmethod
+    def new_nonce() -> str:
+        return secrets.token_hex(16)
+
+    def token(self) -> str:
+        """The link's token, worked out again from the id, the nonce and the secret key."""
+        from django.utils.crypto import salted_hmac
+
+        if not (self.pk and self.nonce):
+            raise ValueError("An invitation has a token once it is saved with its nonce")
+        return salted_hmac(
+            "panels.invitation", f"{self.pk}:{self.nonce}", algorithm="sha256"
+        ).hexdigest()
+
+    def set_token_hash(self) -> str:
+        token = self.token()
+        self.token_hash = _token_hash(token)
+        return token
 
     @staticmethod
     def default_expiry(now=None):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import AssessmentStatus
+from valuing_send.celery import enqueue_on_commit
 from valuing_send.core.locking import save_versioned
 from valuing_send.core.workflow import TransitionRefused, record_start, transition
 
@@ -32,6 +33,7 @@ from .models import (
     Contribution,
     Decision,
     Dispute,
+    Invitation,
     Meeting,
     Panel,
     PanelCase,
@@ -447,3 +449,88 @@ def contribution_enter(
             answers=answers,
             text=text.strip(),
         )
+
+
+# --- Invitations ----------------------------------------------------------------------------------
+
+
+def invitation_send(
+    case: PanelCase, *, role: str, recipient_name: str, email: str, by, service: str = ""
+) -> Invitation:
+    """Invite someone to give their view through a secure link, emailed after the commit
+    (the email task works the token out again from the invitation's id). Asking a
+    professional for advice during an assessment starts their 6-week clock."""
+    from .tasks import invitation_email_send
+
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            authority_id=case.authority_id,
+            case=case,
+            role=role,
+            service=service if role == "professional" else "",
+            recipient_name=recipient_name.strip(),
+            email=email.strip(),
+            nonce=Invitation.new_nonce(),
+            token_hash=f"pending-{Invitation.new_nonce()}",
+            expires_at=Invitation.default_expiry(),
+            created_by=by,
+        )
+        invitation.set_token_hash()
+        invitation.save(update_fields=["token_hash"])
+        if role == "professional" and case.kind == CaseKind.ISSUE_DECISION:
+            advice_request(
+                case,
+                service=service or "other",
+                asked_on=timezone.localdate(),
+                by=by,
+                invitation=invitation,
+            )
+        enqueue_on_commit(invitation_email_send, invitation.pk)
+    return invitation
+
+
+def invitation_revoke(invitation: Invitation, *, by) -> Invitation:
+    with transaction.atomic():
+        Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=by
+        )
+        invitation.refresh_from_db()
+    return invitation
+
+
+def invitation_save_draft(invitation: Invitation, answers: dict) -> None:
+    """Keep the answers given so far on the invitation (not in a session that can expire)."""
+    draft = {**(invitation.draft_answers or {})}
+    domains = {**draft.get("domains", {}), **answers.pop("domains", {})}
+    draft.update(answers)
+    draft["domains"] = domains
+    Invitation.objects.filter(pk=invitation.pk, submitted_at__isnull=True).update(
+        draft_answers=draft
+    )
+    invitation.draft_answers = draft
+
+
+def invitation_submit(invitation: Invitation) -> Contribution:
+    """Turn the draft into the contributor's view, once: a second submission, or one after
+    the link expired or was revoked, is refused."""
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not locked.is_usable:
+            raise TransitionRefused("This link has already been used or can no longer be used")
+        contribution = Contribution.objects.create(
+            authority_id=locked.authority_id,
+            case_id=locked.case_id,
+            role=locked.role,
+            service=locked.service,
+            contributor_name=locked.recipient_name,
+            invitation=locked,
+            answers=locked.draft_answers or {},
+            text=(locked.draft_answers or {}).get("text", ""),
+        )
+        now = timezone.now()
+        Invitation.objects.filter(pk=locked.pk).update(submitted_at=now)
+        invitation.submitted_at = now
+        advice = AdviceRequest.objects.filter(invitation=locked, received_on__isnull=True).first()
+        if advice is not None:
+            advice_received(advice, received_on=timezone.localdate(), by=None)
+    return contribution

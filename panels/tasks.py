@@ -116,3 +116,57 @@ def deadline_digest_send(user_id: int, authority_id: int, on: str) -> bool:
     except IntegrityError:
         return False  # already sent today
     return True
+
+
+# What the invitation is about, in plain words, per kind of case: no names, no dates of birth.
+INVITATION_ABOUT = {
+    "assessment_request": "a request for an education, health and care (EHC) needs assessment",
+    "issue_decision": "an education, health and care (EHC) needs assessment",
+    "placement": "a request for a school place or extra funding",
+    "annual_review": "the annual review of an education, health and care (EHC) plan",
+    "cease": "a proposal to stop an education, health and care (EHC) plan",
+    "phase_transfer": "a move to a new school or college",
+}
+INVITATION_ASK = {
+    "parent": "your views as a parent or carer",
+    "child": "your views",
+    "setting": "your setting's view of the child's needs and what you can provide",
+    "professional": "your professional advice",
+}
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def invitation_email_send(invitation_id: int) -> bool:
+    """Email the secure link. The token is worked out again here from the invitation's id
+    (never passed through the broker); the email names no child. Sent once."""
+    from .models import Invitation
+
+    invitation = (
+        Invitation.objects.select_related("case", "authority").filter(pk=invitation_id).first()
+    )
+    if invitation is None or not invitation.is_usable or invitation.emailed_at is not None:
+        return False
+    link = settings.SITE_URL.rstrip("/") + reverse("journey-start", args=[invitation.token()])
+    context = {
+        "invitation": invitation,
+        "authority": invitation.authority,
+        "about": INVITATION_ABOUT[invitation.case.kind],
+        "ask": INVITATION_ASK[invitation.role],
+        "link": link,
+        "expires": timezone.localtime(invitation.expires_at),
+        "reference": invitation.case.reference,
+        "service_name": settings.SERVICE_NAME,
+    }
+    with transaction.atomic():
+        updated = Invitation.objects.filter(pk=invitation.pk, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
+        if not updated:
+            return False
+        send_mail(
+            subject=f"{invitation.authority.name} asks for {INVITATION_ASK[invitation.role]}",
+            message=render_to_string("panels/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    return True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, decisions, meetings, reports
+from .views import cases, decisions, journey, meetings, reports
 
 urlpatterns = [
     path("cases/", cases.tray, name="case-tray"),
@@ -26,6 +26,18 @@ urlpatterns = [
     path("cases/<int:pk>/decision/", decisions.decision_create, name="decision-create"),
     path("cases/<int:pk>/evidence/", decisions.evidence_pack, name="evidence-pack"),
     path("letters/<int:pk>/", decisions.letter_detail, name="letter-detail"),
+    path("cases/<int:pk>/invitations/new/", cases.invitation_create, name="invitation-create"),
+    path(
+        "cases/<int:pk>/invitations/<int:invitation_pk>/revoke/",
+        cases.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    # The secure-link journey: no account, the token in the address.
+    path("views/<str:token>/", journey.journey_start, name="journey-start"),
+    path("views/<str:token>/needs/<int:number>/", journey.journey_need, name="journey-need"),
+    path("views/<str:token>/about/", journey.journey_about, name="journey-about"),
+    path("views/<str:token>/check/", journey.journey_check, name="journey-check"),
+    path("views/<str:token>/done/", journey.journey_done, name="journey-done"),
     path("panels/", meetings.panel_list, name="panel-list"),
     path("panels/new/", meetings.panel_edit, name="panel-create"),
     path("panels/<int:pk>/", meetings.panel_edit, name="panel-edit"),

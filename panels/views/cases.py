@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from valuing_send.authorities.models import Role
 from valuing_send.authorities.permissions import can
@@ -24,6 +24,7 @@ from ..forms import (
     ContributionForm,
     DisputeForm,
     ExceptionForm,
+    InvitationForm,
     KindForm,
     MoveForm,
     TrayFilterForm,
@@ -107,7 +108,7 @@ def tray(request):
 @requires("panelcase.create")
 def case_start(request, child_pk):
     child = get_or_404(request.authority.children, pk=child_pk)
-    form = KindForm(request.POST or None)
+    form = KindForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         return redirect("case-create", child_pk=child.pk, kind=form.cleaned_data["kind"])
     return render(
@@ -124,7 +125,9 @@ def case_create(request, child_pk, kind):
     child = get_or_404(request.authority.children.select_related("caseworker"), pk=child_pk)
     if kind not in CaseKind.values:
         raise Http404("No such kind of case")
-    form = CaseOpenForm(request.POST or None, kind=kind, authority=request.authority)
+    form = CaseOpenForm(
+        request.POST if request.method == "POST" else None, kind=kind, authority=request.authority
+    )
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         if "setting" in fields:
@@ -178,7 +181,10 @@ def case_dates(request, pk):
     initial["setting"] = case.setting_id
     initial["version"] = case.version
     form = CaseDatesForm(
-        request.POST or None, case=case, authority=request.authority, initial=initial
+        request.POST if request.method == "POST" else None,
+        case=case,
+        authority=request.authority,
+        initial=initial,
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -259,7 +265,11 @@ def case_move(request, pk, target):
             f"{CaseStatus(target).label.lower()}",
         )
         return redirect("case-detail", pk=case.pk)
-    form = MoveForm(request.POST or None, move=move, initial={"version": case.version})
+    form = MoveForm(
+        request.POST if request.method == "POST" else None,
+        move=move,
+        initial={"version": case.version},
+    )
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -302,7 +312,7 @@ def case_move(request, pk, target):
 @requires("panelcase.edit")
 def exception_create(request, pk):
     case = _case(request, pk)
-    form = ExceptionForm(request.POST or None, case=case)
+    form = ExceptionForm(request.POST if request.method == "POST" else None, case=case)
     if not form.fields["clock"].choices:
         messages.error(request, "The Regulations allow no exceptions to this kind of case's clock")
         return redirect("case-detail", pk=case.pk)
@@ -334,7 +344,7 @@ def advice_create(request, pk):
     case = _case(request, pk)
     if case.kind != CaseKind.ISSUE_DECISION:
         raise Http404("Advice is asked for during an EHC needs assessment")
-    form = AdviceRequestForm(request.POST or None)
+    form = AdviceRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         advice = services.advice_request(case, by=request.user, **form.cleaned_data)
         messages.success(
@@ -361,7 +371,7 @@ def advice_create(request, pk):
 def advice_received(request, pk, advice_pk):
     case = _case(request, pk)
     advice = get_or_404(case.advice_requests, pk=advice_pk)
-    form = AdviceReceivedForm(request.POST or None, advice=advice)
+    form = AdviceReceivedForm(request.POST if request.method == "POST" else None, advice=advice)
     if request.method == "POST" and form.is_valid():
         services.advice_received(advice, by=request.user, **form.cleaned_data)
         messages.success(request, f"{advice.get_service_display()} advice has been recorded")
@@ -385,7 +395,7 @@ def advice_received(request, pk, advice_pk):
 @requires("panelcase.edit")
 def dispute_create(request, pk):
     case = _case(request, pk)
-    form = DisputeForm(request.POST or None)
+    form = DisputeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         dispute = services.dispute_record(case, by=request.user, **form.cleaned_data)
         messages.success(request, f"The {dispute.get_kind_display().lower()} has been recorded")
@@ -414,7 +424,10 @@ def contribution_create(request, pk, role):
     with_need = {r.domain for r in ratings if r.level}
     domains = [d for d in definition.domains if d.code in with_need] or list(definition.domains)
     form = ContributionForm(
-        request.POST or None, role=role, domains=domains, level_names=definition.level_names
+        request.POST if request.method == "POST" else None,
+        role=role,
+        domains=domains,
+        level_names=definition.level_names,
     )
     if request.method == "POST" and form.is_valid():
         services.contribution_enter(
@@ -443,3 +456,51 @@ def contribution_create(request, pk, role):
         },
         status=400 if form.errors else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@requires("invitation.manage")
+def invitation_create(request, pk):
+    case = _case(request, pk)
+    form = InvitationForm(
+        request.POST if request.method == "POST" else None,
+        initial={"role": request.GET.get("role", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        invitation = services.invitation_send(
+            case,
+            role=data["role"],
+            service=data.get("service", ""),
+            recipient_name=data["recipient_name"],
+            email=data["email"],
+            by=request.user,
+        )
+        messages.success(
+            request,
+            f"A secure link has been emailed to {invitation.recipient_name}. It works until "
+            f"{timezone.localtime(invitation.expires_at):%-d %B %Y}.",
+        )
+        return redirect("case-detail", pk=case.pk)
+    return render(
+        request,
+        "panels/invitation_form.html",
+        {
+            "form": form,
+            "case": case,
+            "child": case.child,
+            "heading": "Invite someone to give their view",
+            "button": "Send the link",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@requires("invitation.manage")
+def invitation_revoke(request, pk, invitation_pk):
+    case = _case(request, pk)
+    invitation = get_or_404(case.invitations, pk=invitation_pk)
+    services.invitation_revoke(invitation, by=request.user)
+    messages.success(request, f"The link sent to {invitation.recipient_name} no longer works")
+    return redirect("case-detail", pk=case.pk)

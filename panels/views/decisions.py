@@ -47,7 +47,7 @@ def decision_create(request, pk, meeting_pk=None):
         )
         return back
     form = DecisionForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         case=case,
         authority=request.authority,
         initial={"version": case.version, "members_present": members_present},

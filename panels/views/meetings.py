@@ -41,7 +41,10 @@ def panel_edit(request, pk=None):
             "chair": next((m.user_id for m in active if m.role == "chair"), None),
         }
     form = PanelForm(
-        request.POST or None, authority=request.authority, panel=panel, initial=initial
+        request.POST if request.method == "POST" else None,
+        authority=request.authority,
+        panel=panel,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -94,7 +97,7 @@ def _ready_cases(authority):
 def meeting_create(request):
     ready = _ready_cases(request.authority)
     form = MeetingForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         authority=request.authority,
         ready_cases=ready,
         initial={"time": datetime.time(10, 0), "cases": [c.pk for c in ready[:12]]},
@@ -173,7 +176,11 @@ def attendance_edit(request, pk):
     meeting = _meeting(request, pk)
     members = _members(meeting)
     present = list(meeting.attendance.filter(present=True).values_list("user_id", flat=True))
-    form = AttendanceForm(request.POST or None, members=members, initial={"present": present})
+    form = AttendanceForm(
+        request.POST if request.method == "POST" else None,
+        members=members,
+        initial={"present": present},
+    )
     if request.method == "POST" and form.is_valid():
         chosen = set(form.cleaned_data["present"])
         services.attendance_record(
@@ -200,7 +207,9 @@ def conflict_create(request, pk):
     meeting = _meeting(request, pk)
     members = _members(meeting)
     agenda = list(meeting.agenda.select_related("case__child"))
-    form = ConflictForm(request.POST or None, members=members, agenda=agenda)
+    form = ConflictForm(
+        request.POST if request.method == "POST" else None, members=members, agenda=agenda
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = next(u for u in members if u.pk == data["member"])
