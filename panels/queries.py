@@ -248,3 +248,17 @@ def latest_profile(child):
     if assessment is None:
         return None, [], current_framework().definition
     return assessment, list(assessment.ratings.all()), assessment.framework.definition
+
+
+def profile_and_recommendation(authority, assessment) -> dict:
+    """The needs profile (rows, radar chart) and the recommendation with its trace, from the
+    assessments app's request-free presenters (empty with no completed profile): the same
+    context serves the evidence pack and a parent's secure link, where nobody is signed in."""
+    if assessment is None:
+        return {}
+    from assessments import presenters
+
+    return {
+        **presenters.profile_context(authority, assessment),
+        **presenters.recommendation_context(authority, assessment),
+    }

@@ -139,18 +139,5 @@ def evidence_pack(request, pk):
         "today": today,
         "meeting": None,
     }
-    context.update(evidence_profile_context(request, assessment))
+    context.update(queries.profile_and_recommendation(request.authority, assessment))
     return render(request, "panels/evidence_pack.html", context)
-
-
-def evidence_profile_context(request, assessment) -> dict:
-    """The needs profile (rows, radar chart) and recommendation with its trace, from the
-    assessments app's presenters (empty when the child has no completed profile)."""
-    if assessment is None:
-        return {}
-    from assessments import presenters
-    from assessments.views.profile import profile_context
-
-    context = profile_context(request, assessment, list(assessment.child.assessments.all()))
-    context.update(presenters.recommendation_context(request, assessment))
-    return context

@@ -47,10 +47,8 @@ def journey_start(request, invitation):
     domains, levels, _ = _domains(invitation)
     context = _base(invitation, first_url=_url(invitation, "journey-need", 1))
     if invitation.role == ContributorRole.PARENT:
-        from .decisions import evidence_profile_context
-
         assessment, _, _ = queries.latest_profile(case.child)
-        context.update(evidence_profile_context(request, assessment))
+        context.update(queries.profile_and_recommendation(invitation.authority, assessment))
         detail = queries.case_detail(case)
         running, _ = queries.next_steps(detail["deadlines"], timezone.localdate())
         context.update({"running": running, "letters": detail["letters"]})
