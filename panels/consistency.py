@@ -8,6 +8,7 @@ import statistics
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from assessments import codes as child_codes
 from assessments.rules import codes as rule_codes
@@ -171,6 +172,7 @@ def consistency(authority, start: datetime.date, end: datetime.date) -> dict:
         if received
     ]
     return {
+        "advice": advice_turnaround(authority, start, end),
         "total": sum(r.total for r in by_outcome),
         "outcome_totals": {o: sum(r.counts[o] for r in by_outcome) for o in OUTCOMES},
         "by_kind": by_outcome,
@@ -196,3 +198,50 @@ def consistency(authority, start: datetime.date, end: datetime.date) -> dict:
         "start": start,
         "end": end,
     }
+
+
+@dataclass(frozen=True)
+class AdviceTurnaround:
+    service: str
+    asked: int
+    received: int
+    within_6_weeks: int
+    median_days: float | None
+    outstanding: int
+    overdue: int
+
+    @property
+    def percent_within(self) -> float | None:
+        return round(100 * self.within_6_weeks / self.received, 1) if self.received else None
+
+
+def advice_turnaround(
+    authority, start: datetime.date, end: datetime.date
+) -> list[AdviceTurnaround]:
+    """Professional advice asked for in the period, by service: how much came back within the
+    6 weeks regulation 8 allows, the median time, and what is still outstanding or overdue
+    (the capacity of each service, as the panel's timeliness depends on it)."""
+    from .codes import AdviceService
+
+    today = timezone.localdate()
+    rows = {}
+    for service, asked_on, received_on, due in authority.advice_requests.filter(
+        asked_on__gte=start, asked_on__lte=end
+    ).values_list("service", "asked_on", "received_on", "due"):
+        rows.setdefault(service, []).append((asked_on, received_on, due))
+    labels = dict(AdviceService.choices)
+    result = []
+    for service, items in sorted(rows.items(), key=lambda kv: labels.get(kv[0], kv[0])):
+        days = [(received - asked).days for asked, received, _ in items if received]
+        result.append(
+            AdviceTurnaround(
+                labels.get(service, service),
+                len(items),
+                len(days),
+                sum(1 for d in days if d <= 6 * clocks.WEEK),
+                statistics.median(days) if days else None,
+                sum(1 for _, received, _ in items if received is None),
+                sum(1 for _, received, due in items if received is None and due < today),
+            )
+        )
+    return result

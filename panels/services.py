@@ -460,8 +460,6 @@ def invitation_send(
     """Invite someone to give their view through a secure link, emailed after the commit
     (the email task works the token out again from the invitation's id). Asking a
     professional for advice during an assessment starts their 6-week clock."""
-    from .tasks import invitation_email_send
-
     with transaction.atomic():
         invitation = Invitation.objects.create(
             authority_id=case.authority_id,
@@ -485,7 +483,7 @@ def invitation_send(
                 by=by,
                 invitation=invitation,
             )
-        enqueue_on_commit(invitation_email_send, invitation.pk)
+        enqueue_on_commit("panels.tasks.invitation_email_send", invitation.pk)
     return invitation
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from valuing_send.authorities.models import Role
 from valuing_send.authorities.permissions import can
 from valuing_send.authorities.tenancy import get_or_404, requires
-from valuing_send.core.locking import ConflictError
+from valuing_send.core.locking import ConflictError, differences
 from valuing_send.core.workflow import TransitionRefused, moves_for
 
 from .. import queries, services
@@ -219,25 +219,20 @@ def case_dates(request, pk):
     )
 
 
-def _differences(form, current) -> list[dict]:
-    rows = []
-    for name in form.changes():
-        theirs = getattr(current, f"{name}_id" if name == "setting" else name)
-        yours = form.cleaned_data.get(name)
-        if (theirs or None) != (yours or None):
-            rows.append(
-                {
-                    "label": form.fields[name].label,
-                    "theirs": _display(theirs),
-                    "yours": _display(yours),
-                }
-            )
-    return rows
+def _differences(form, current):
+    """What the other person saved and what this user is saving, where they differ."""
+    fields = [
+        (
+            form.fields[name].label,
+            getattr(current, f"{name}_id" if name == "setting" else name),
+            value,
+        )
+        for name, value in form.changes().items()
+    ]
+    return differences(fields, show=_display)
 
 
 def _display(value) -> str:
-    if value in (None, ""):
-        return "Not recorded"
     if value is True:
         return "Yes"
     if value is False:

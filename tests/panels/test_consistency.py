@@ -115,3 +115,32 @@ def test_consistency_shows_only_this_authoritys_decisions(
     _decide(child_b, caseworker_b, decider, "agree", D(2025, 4, 1))
     assert Decision.objects.count() == 1
     assert client_as(manager).get(reverse("case-consistency")).context["total"] == 0
+
+
+def test_advice_turnaround_by_service(client_as, manager, caseworker, child):
+    case = services.case_open(
+        child, CaseKind.ISSUE_DECISION, by=caseworker, received_date=D(2025, 3, 3)
+    )
+    on_time = services.advice_request(
+        case, service="health", asked_on=D(2025, 3, 10), by=caseworker
+    )
+    services.advice_received(on_time, received_on=D(2025, 4, 7), by=caseworker)  # 28 days
+    late = services.advice_request(case, service="health", asked_on=D(2025, 3, 10), by=caseworker)
+    services.advice_received(late, received_on=D(2025, 5, 12), by=caseworker)  # 63 days
+    services.advice_request(
+        case, service="educational_psychology", asked_on=D(2025, 3, 17), by=caseworker
+    )  # still outstanding on 2 June: overdue
+    rows = {
+        r.service: r for r in client_as(manager).get(reverse("case-consistency")).context["advice"]
+    }
+    health = rows["Health"]
+    assert (health.asked, health.received, health.within_6_weeks, health.median_days) == (
+        2,
+        2,
+        1,
+        45.5,
+    )
+    assert (rows["Educational psychology"].outstanding, rows["Educational psychology"].overdue) == (
+        1,
+        1,
+    )
