@@ -36,7 +36,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from assessments.demo_data.rows import Table
@@ -724,8 +724,10 @@ def _moment(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def panel_cases(authority, plan=None, dataset=None, *, as_of=None, seed=None) -> dict[str, int]:
-    """The generator step: plan and write the authority's panel cases. Returns counts."""
+def panel_cases(authority, plan=None, dataset=None, *, as_of=None, seed=None) -> dict[str, Rows]:
+    """The generator step (``AFTER_WRITE``): plan the authority's panel cases and return their
+    tables, which the pipeline writes like the others. The panel, its members and the meeting
+    are made through the ORM (a handful of rows)."""
     as_of = as_of or getattr(plan, "as_of", None) or timezone.localdate()
     seed = seed if seed is not None else getattr(plan, "seed", 0)
     recommendations = {
@@ -751,10 +753,9 @@ def panel_cases(authority, plan=None, dataset=None, *, as_of=None, seed=None) ->
         )
     ]
     rng = _rng(seed, authority.la_code + ":staff")
-    with transaction.atomic():
-        caseworkers, deciders = _staff(authority)
-        planned = plan_cases(children, rates_for(authority.la_code), as_of, seed, authority.la_code)
-        return write_cases(authority, planned, caseworkers, deciders, as_of, rng)
+    caseworkers, deciders = _staff(authority)
+    planned = plan_cases(children, rates_for(authority.la_code), as_of, seed, authority.la_code)
+    return case_tables(authority, planned, caseworkers, deciders, as_of, rng)
 
 
 class Rows(Table):
@@ -782,7 +783,7 @@ def _db_text(value):
     return value
 
 
-def write_cases(authority, planned, caseworkers, deciders, as_of, rng) -> dict[str, int]:
+def case_tables(authority, planned, caseworkers, deciders, as_of, rng) -> dict[str, Rows]:
     from assessments.demo_data.writers import writer_for
 
     writer = writer_for(connection)
@@ -794,7 +795,7 @@ def write_cases(authority, planned, caseworkers, deciders, as_of, rng) -> dict[s
     decisions = Rows("panels.Decision")
     advice_rows = Rows("panels.AdviceRequest")
     exceptions = Rows("panels.ClockException")
-    open_count, ready = 0, []
+    ready = []
     for p in planned:
         pk = ids[id(p)]
         closed = p.status in CLOSED_STATUSES
@@ -811,7 +812,6 @@ def write_cases(authority, planned, caseworkers, deciders, as_of, rng) -> dict[s
             recorded.append(ClockException(clock=clock, reason=reason, recorded_on=day))
         upcoming = None
         if not closed:
-            open_count += 1
             dates = PanelCase(kind=p.kind, **p.fields).clock_dates(
                 advice, recorded, born=p.child.born
             )
@@ -894,26 +894,15 @@ def write_cases(authority, planned, caseworkers, deciders, as_of, rng) -> dict[s
                 created_at=_moment(e.recorded_on, 15),
             )
     views = _views(authority, planned, ids, as_of, rng, fallback)
-    for key, table in (
-        ("panel_cases", cases),
-        ("case_status_changes", changes),
-        ("decisions", decisions),
-        ("advice_requests", advice_rows),
-        ("clock_exceptions", exceptions),
-        ("contributions", views),
-    ):
-        writer.write(key, table)
     agenda = [pk for _, pk in sorted(ready)[:12]]
     _panel_and_meeting(authority, agenda, deciders, caseworkers or deciders, as_of)
     return {
-        "panel_cases": len(cases.rows),
-        "open_panel_cases": open_count,
-        "status_changes": len(changes.rows),
-        "decisions": len(decisions.rows),
-        "advice_requests": len(advice_rows.rows),
-        "clock_exceptions": len(exceptions.rows),
-        "contributions": len(views.rows),
-        "agenda_items": len(agenda),
+        "panel_cases": cases,
+        "case_status_changes": changes,
+        "decisions": decisions,
+        "advice_requests": advice_rows,
+        "clock_exceptions": exceptions,
+        "contributions": views,
     }
 
 
