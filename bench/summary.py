@@ -24,7 +24,17 @@ from pathlib import Path
 
 from bench._report import RESULTS_DIR, _number
 
-ORDER = ("pages", "http", "worker", "rules_caseload", "rules_engine", "national")
+ORDER = (
+    "pages",
+    "panels",
+    "http",
+    "worker",
+    "rules_caseload",
+    "rules_engine",
+    "national",
+    "indicators",
+    "indicators_national",
+)
 
 
 def load_reports(folder: Path) -> list[dict]:

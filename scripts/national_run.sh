@@ -21,3 +21,9 @@ for i in $(seq "$WORKERS"); do
   pids+=($!)
 done
 .venv/bin/python -m bench.national
+# The national indicator recompute starts its own workers (1, then 2): stop the replay's.
+for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+wait "${pids[@]}" 2>/dev/null || true
+pids=()
+.venv/bin/python manage.py import_published >/dev/null
+.venv/bin/python -m bench.indicators --national

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "valuing_send.authorities",
+    "valuing_send.indicators",
     "valuing_send.core",
     "assessments",
     "valuing_send.demo",
@@ -154,7 +155,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "panels.tasks.deadline_digests_send",
         "schedule": crontab(hour=7, minute=0),
     },
+    # The nightly indicator recompute of every authority.
+    "indicators-nightly": {
+        "task": "valuing_send.indicators.tasks.recompute_every_authority",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
+# Changes to a caseload also queue an indicator recompute, debounced by this many seconds.
+INDICATORS_DEBOUNCE_SECONDS = int(os.environ.get("INDICATORS_DEBOUNCE_SECONDS", "60"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("valuing_send.register.urls")),
     path("", include("assessments.urls")),
     path("", include("panels.urls")),
+    path("", include("valuing_send.indicators.urls")),
 ]
 
 handler400 = "valuing_send.core.errors.bad_request"

@@ -35,6 +35,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "ruleset.view": frozenset({Role.MANAGER, Role.ADMIN}),
     "ruleset.manage": frozenset({Role.ADMIN}),
     "replay.run": frozenset({Role.MANAGER, Role.ADMIN}),
+    # Indicators: the authority's own figures (from snapshots), DfE's published figures for
+    # every authority, and the children behind a figure (case data: managers only)
+    "indicators.view": frozenset({Role.MANAGER, Role.ADMIN}),
+    "indicators.children": frozenset({Role.MANAGER}),
+    "indicators.national": frozenset({Role.MANAGER, Role.ADMIN}),
+    "indicators.targets": frozenset({Role.MANAGER}),
+    "indicators.recompute": frozenset({Role.MANAGER, Role.ADMIN}),
     # Running the service
     "user.manage": frozenset({Role.ADMIN}),
     "system.status": frozenset({Role.ADMIN}),

@@ -15,6 +15,8 @@ NAVIGATION = [
     ("Needs framework", "framework", "framework.view"),
     ("Rule sets", "ruleset-list", "ruleset.view"),
     ("Panels", "panel-list", "panel.manage"),
+    ("Indicators", "indicator-dashboard", "indicators.view"),
+    ("National comparison", "national-table", "indicators.national"),
     ("Users", "users", "user.manage"),
     ("System status", "system-status", "system.status"),
 ]
