@@ -18,10 +18,15 @@ import datetime
 from dataclasses import dataclass
 
 from assessments.models import Assessment, Child, NeedsFramework, Recommendation
-from assessments.rules.codes import CLASSIFICATION_CODES, NEEDS_DOMAIN_CODES
+from assessments.rules.codes import (
+    AVOIDABLE_CLASSIFICATIONS,
+    CLASSIFICATION_CODES,
+    NEEDS_DOMAIN_CODES,
+)
 from valuing_send.authorities.models import Setting, SettingCapability
 
-AVOIDABLE = ("could_be_prevented", "could_be_reduced", "could_be_delayed")
+# Could be prevented, reduced or delayed: the same named set as the home page's headline.
+AVOIDABLE = tuple(AVOIDABLE_CLASSIFICATIONS)
 MAINSTREAM_TYPES = ("mainstream", "resourced")
 SPECIAL_TYPES = ("state_special", "independent_special")
 PFA = "preparing_for_adulthood"

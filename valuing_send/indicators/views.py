@@ -69,11 +69,7 @@ def render_or_export(request, template: str, context: dict, *, filename: str):
         if fmt not in ("csv", "xlsx"):
             raise Http404("Unknown format")
         return exports.table_response(
-            table.headings,
-            table.values(),
-            filename=f"{filename}-{key}",
-            fmt=fmt,
-            title=table.caption,
+            f"{filename}-{key}", table.headings, table.values(), fmt=fmt, title=table.caption
         )
     return render(request, template, context)
 
