@@ -30,6 +30,10 @@ class Ambition:
     text: str
     indicators: tuple[str, ...]
 
+    @property
+    def evidence_label(self) -> str:
+        return f"Evidence for ambition {self.number}"
+
 
 AMBITIONS = (
     Ambition(

@@ -345,7 +345,7 @@ class Heatmap:
     id: str
     title: str
     description: str
-    columns: list[tuple[float, str]]
+    columns: list[tuple[float, list[str]]]
     rows: list[tuple[float, str, list[HeatCell]]]
     cell_width: float
     cell_height: float
@@ -368,7 +368,9 @@ def heatmap(
     counts: list[list[str]] | None = None,
 ) -> Heatmap:
     """Rows × columns of shares, shaded in five steps from 0 to the largest value."""
-    label_width, header, cell_width, cell_height = 250, 150, 64, 28
+    # Column labels are horizontal (rotated text would overlap its neighbours' boxes under
+    # WCAG text spacing), wrapped into at most three lines of about 12 characters.
+    label_width, header, cell_width, cell_height = 250, 64, 112, 28
     numbers = [float(v) for row in values for v in row if v is not None]
     top_value = max(numbers, default=0.0) or 1.0
     rows = []
@@ -430,13 +432,13 @@ def heatmap(
         title=title,
         description=description,
         columns=[
-            (label_width + c * cell_width + cell_width / 2, _shorten(label, 24))
+            (label_width + c * cell_width + cell_width / 2, _wrap(label, 12, 3))
             for c, label in enumerate(column_labels)
         ],
         rows=rows,
         cell_width=cell_width,
         cell_height=cell_height,
-        width=int(label_width + len(column_labels) * cell_width + 130),
+        width=int(label_width + len(column_labels) * cell_width + 8),
         height=int(header + len(row_labels) * cell_height + 8),
         label_width=label_width,
         header=header,
@@ -448,6 +450,19 @@ def _plain_number(value):
     if isinstance(value, Decimal):
         return int(value) if value == int(value) else float(value)
     return value
+
+
+def _wrap(text: str, width: int, lines: int) -> list[str]:
+    """Words into at most ``lines`` lines of about ``width`` characters (the last shortened)."""
+    out: list[str] = []
+    for word in text.split():
+        if out and len(out[-1]) + 1 + len(word) <= width:
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    if len(out) > lines:
+        out = out[: lines - 1] + [_shorten(" ".join(out[lines - 1 :]), width)]
+    return out
 
 
 def _shorten(text: str, length: int) -> str:
