@@ -2,7 +2,7 @@
 cannot judge. The pages are the ones the journeys handed to ``check_a11y`` in this session
 (see tests/browser/wcag.py), so a page a journey adds is checked here without being listed.
 
-- 1.4.10 Reflow, at 320 × 256 CSS px (= 1280 × 1024 at 400% zoom): the document never scrolls
+- 1.4.10 Reflow, at 320 × 256 CSS px (the layout of 1280 × 1024 at 400% zoom): the document never scrolls
   sideways; a wide data table scrolls inside its own focusable, labelled region (allowed by
   1.4.10 for content that needs two dimensions) and is reported as an exception; charts scale
   down and keep their figures in a data table.
@@ -30,7 +30,9 @@ from tests.browser.wcag import (
     TEXT_SPACING_CSS,
     add_style,
     replay,
+    resize,
     run,
+    settle,
 )
 
 pytestmark = pytest.mark.after_journeys
@@ -78,11 +80,10 @@ def test_every_page_the_journeys_reached(browser, page_recorder):
         pytest.skip("no journey ran in this session: run tests/browser as a whole")
     if SCREENSHOTS:
         (SCREENSHOTS / "snapshots.pickle").write_bytes(pickle.dumps(snapshots))
-    pages = {}
-    for size, options in (("narrow", NARROW), ("desktop", DESKTOP)):
-        for javascript in (True, False):
-            context = browser.new_context(**options, java_script_enabled=javascript)
-            pages[size, javascript] = context.new_page()
+    pages = {
+        javascript: browser.new_context(java_script_enabled=javascript).new_page()
+        for javascript in (True, False)
+    }
 
     problems = defaultdict(list)
     scroll_regions = defaultdict(set)
@@ -97,11 +98,12 @@ def test_every_page_the_journeys_reached(browser, page_recorder):
 
     try:
         for snapshot in snapshots:
-            narrow = pages["narrow", snapshot.javascript]
-            replay(narrow, snapshot)
-            reflow = run(narrow, "reflow")
+            page = pages[snapshot.javascript]
+            resize(page, NARROW, snapshot.javascript)
+            replay(page, snapshot)
+            reflow = run(page, "reflow")
             if SCREENSHOTS:
-                narrow.screenshot(
+                page.screenshot(
                     path=SCREENSHOTS / f"{slug(snapshot.label)}-320.png", full_page=True
                 )
             if reflow["documentWidth"] > reflow["viewport"] + 1:
@@ -121,20 +123,19 @@ def test_every_page_the_journeys_reached(browser, page_recorder):
             for region in reflow["regions"]:
                 scroll_regions[region].add(view_name(snapshot))
 
-            result = run(narrow, "targetSize")
-            record_targets(snapshot, "320 px", result)
+            record_targets(snapshot, "320 px", run(page, "targetSize"))
 
-            desktop = pages["desktop", snapshot.javascript]
-            replay(desktop, snapshot)
-            record_targets(snapshot, "1280 px", run(desktop, "targetSize"))
+            resize(page, DESKTOP, snapshot.javascript)
+            record_targets(snapshot, "1280 px", run(page, "targetSize"))
             for criterion, css in (
                 ("1.4.12 text spacing", TEXT_SPACING_CSS),
                 ("1.4.4 200% text", TEXT_200_CSS),
             ):
-                style = add_style(desktop, css)
-                fits = run(desktop, "textFits")
+                style = add_style(page, css)
+                settle(page, snapshot.javascript)
+                fits = run(page, "textFits")
                 if SCREENSHOTS and (fits["clipped"] or fits["overlaps"]):
-                    desktop.screenshot(
+                    page.screenshot(
                         path=SCREENSHOTS / f"{slug(snapshot.label)}-{slug(criterion)}.png",
                         full_page=True,
                     )
