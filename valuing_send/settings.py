@@ -9,6 +9,8 @@ With no environment the app runs embedded: SQLite, Celery tasks run in-process
 - ``DJANGO_PRODUCTION=1``: secure cookies, HSTS, HTTPS redirect, hashed static files;
   then ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS`` must be set
 - ``DJANGO_DEBUG=1``: debug pages (never in production)
+- ``DOCUMENTS_ROOT``: the private folder generated PDFs and zips are kept in (shared by the
+  web and worker processes; never served as media)
 - ``EMAIL_BACKEND`` (a Django email backend path) with ``EMAIL_HOST``/``EMAIL_PORT``/
   ``EMAIL_HOST_USER``/``EMAIL_HOST_PASSWORD``/``EMAIL_USE_TLS`` for SMTP or ``EMAIL_FILE_PATH``
   for files; ``DEFAULT_FROM_EMAIL``; ``SITE_URL`` (the address links in emails point to)
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "valuing_send.indicators",
     "valuing_send.core",
     "assessments",
+    "valuing_send.documents",
     "valuing_send.demo",
     "panels",
 ]
@@ -185,8 +188,18 @@ STATIC_URL = "/static/"
 # collectstatic output, used in production only (elsewhere whitenoise serves from the finders).
 STATIC_ROOT = BASE_DIR / "build" / "staticfiles" if PRODUCTION else None
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Generated documents (PDFs, zips) hold case data: a private folder, never served as media. Only
+# the documents app's authorised download view reads it. On several hosts, point every web and
+# worker process at the same folder (a shared volume) or swap the backend for object storage.
+DOCUMENTS_ROOT = Path(os.environ.get("DOCUMENTS_ROOT", BASE_DIR / "build" / "documents"))
+# Seconds a worker waits before the second and third attempts at a document that failed.
+DOCUMENTS_RETRY_PAUSES = [int(s) for s in env_list("DOCUMENTS_RETRY_PAUSES", "5,30")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DOCUMENTS_ROOT, "base_url": None, "file_permissions_mode": 0o600},
+    },
     # Hashed names need collectstatic, so only production uses them (they 404 under live_server).
     "staticfiles": {
         "BACKEND": "valuing_send.core.storage.StaticFilesStorage"
@@ -270,5 +283,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # kombu notes that the in-process broker has no host name on every task: not news.
         "kombu.connection": {"level": "ERROR"},
+        # WeasyPrint reports each step of every render at INFO; problems come at WARNING.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("panels.urls")),
     path("", include("valuing_send.indicators.urls")),
+    path("", include("valuing_send.documents.urls")),
 ]
 
 handler400 = "valuing_send.core.errors.bad_request"

@@ -42,6 +42,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "indicators.national": frozenset({Role.MANAGER, Role.ADMIN}),
     "indicators.targets": frozenset({Role.MANAGER}),
     "indicators.recompute": frozenset({Role.MANAGER, Role.ADMIN}),
+    # Documents made by the workers (PDFs, zips): each kind also asks its subject's action
+    "document.view": EVERY_ROLE,
+    "document.bulk": frozenset({Role.MANAGER}),
     # Running the service
     "user.manage": frozenset({Role.ADMIN}),
     "system.status": frozenset({Role.ADMIN}),
