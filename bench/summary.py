@@ -34,6 +34,7 @@ ORDER = (
     "national",
     "indicators",
     "indicators_national",
+    "documents",
 )
 
 

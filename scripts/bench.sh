@@ -35,7 +35,7 @@ $python manage.py import_published >/dev/null
 echo "Database ready after $(($(date +%s) - started)) s"
 
 failed=()
-for bench in rules_engine pages panels rules_caseload indicators http worker; do
+for bench in rules_engine pages panels rules_caseload indicators http worker documents; do
   echo "== bench.$bench"
   bench_started=$(date +%s)
   $python -m "bench.$bench" || failed+=("$bench")

@@ -94,3 +94,39 @@ class Structure:
 
     def count(self, tag: str) -> int:
         return self.tags.count(tag)
+
+
+@pytest.fixture(scope="session")
+def small_pdf() -> bytes:
+    from valuing_send.documents import rendering
+
+    html = '<!DOCTYPE html><html lang="en-GB"><head><title>Small</title></head><body><h1>Small</h1></body></html>'
+    return rendering.html_to_pdf(html).pdf
+
+
+@pytest.fixture
+def stored_document(authority_a, assessment, caseworker, small_pdf):
+    """A ready needs profile document made without rendering (its file is a small real PDF):
+    for the tests about who may see what, which need a document, not its content."""
+    from django.core.files.base import ContentFile
+
+    from valuing_send.core.workflow import record_start
+    from valuing_send.documents import services
+    from valuing_send.documents.models import Document, DocumentKind
+
+    name = services.storage().save("stored/small.pdf", ContentFile(small_pdf))
+    document = Document.objects.create(
+        authority=authority_a,
+        kind=DocumentKind.PROFILE,
+        subject_id=assessment.pk,
+        data_hash="0" * 64,
+        title="Needs profile: Amy Jones",
+        filename=f"needs-profile-{assessment.pk}.pdf",
+        status="ready",
+        file_name=name,
+        size=len(small_pdf),
+        pages=1,
+        requested_by=caseworker,
+    )
+    record_start(document, by=caseworker)
+    return document

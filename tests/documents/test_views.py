@@ -131,12 +131,16 @@ class TestFollowingADocument:
         page = client_as(caseworker).get(reverse("document-detail", args=[ready_profile.pk]))
         assert "The information has changed since this PDF was made" in page.content.decode()
 
-    def test_post_is_not_allowed(self, client_as, caseworker, ready_profile):
-        response = client_as(caseworker).post(reverse("document-detail", args=[ready_profile.pk]))
+    def test_post_is_not_allowed(self, client_as, caseworker, stored_document):
+        response = client_as(caseworker).post(reverse("document-detail", args=[stored_document.pk]))
         assert response.status_code == 405
 
-    def test_another_authoritys_document_is_not_found(self, client_as, caseworker_b, ready_profile):
-        response = client_as(caseworker_b).get(reverse("document-detail", args=[ready_profile.pk]))
+    def test_another_authoritys_document_is_not_found(
+        self, client_as, caseworker_b, stored_document
+    ):
+        response = client_as(caseworker_b).get(
+            reverse("document-detail", args=[stored_document.pk])
+        )
         assert response.status_code == 404
 
 
@@ -155,13 +159,17 @@ class TestDownloading:
         assert body.startswith(b"%PDF-1.7")
         assert "Needs profile: Amy Jones" in pdf_text(body)
 
-    def test_post_is_not_allowed(self, client_as, caseworker, ready_profile):
-        response = client_as(caseworker).post(reverse("document-download", args=[ready_profile.pk]))
+    def test_post_is_not_allowed(self, client_as, caseworker, stored_document):
+        response = client_as(caseworker).post(
+            reverse("document-download", args=[stored_document.pk])
+        )
         assert response.status_code == 405
 
-    def test_another_authoritys_document_is_not_found(self, client_as, caseworker_b, ready_profile):
+    def test_another_authoritys_document_is_not_found(
+        self, client_as, caseworker_b, stored_document
+    ):
         response = client_as(caseworker_b).get(
-            reverse("document-download", args=[ready_profile.pk])
+            reverse("document-download", args=[stored_document.pk])
         )
         assert response.status_code == 404
 
@@ -210,19 +218,23 @@ class TestTryingAgain:
             from_status="failed", to_status="queued", by=caseworker
         ).exists()
 
-    def test_a_ready_document_is_not_made_again(self, client_as, caseworker, ready_profile):
+    def test_a_ready_document_is_not_made_again(self, client_as, caseworker, stored_document):
         client = client_as(caseworker)
-        response = client.post(reverse("document-retry", args=[ready_profile.pk]), follow=True)
+        response = client.post(reverse("document-retry", args=[stored_document.pk]), follow=True)
         assert "so it cannot become waiting to start" in response.content.decode()
-        ready_profile.refresh_from_db()
-        assert ready_profile.status == DocumentStatus.READY
+        stored_document.refresh_from_db()
+        assert stored_document.status == DocumentStatus.READY
 
-    def test_get_is_not_allowed(self, client_as, caseworker, ready_profile):
-        response = client_as(caseworker).get(reverse("document-retry", args=[ready_profile.pk]))
+    def test_get_is_not_allowed(self, client_as, caseworker, stored_document):
+        response = client_as(caseworker).get(reverse("document-retry", args=[stored_document.pk]))
         assert response.status_code == 405
 
-    def test_another_authoritys_document_is_not_found(self, client_as, caseworker_b, ready_profile):
-        response = client_as(caseworker_b).post(reverse("document-retry", args=[ready_profile.pk]))
+    def test_another_authoritys_document_is_not_found(
+        self, client_as, caseworker_b, stored_document
+    ):
+        response = client_as(caseworker_b).post(
+            reverse("document-retry", args=[stored_document.pk])
+        )
         assert response.status_code == 404
 
 

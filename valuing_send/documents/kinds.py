@@ -7,6 +7,7 @@ A kind's ``build`` returns a ``Source``: the PDF's title (may name the child: it
 the file, never in a URL), the download's file name (never a name) and the whole HTML.
 """
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -47,6 +48,9 @@ class Kind:
 
 
 MARKING = "OFFICIAL-SENSITIVE: personal information about a child"
+# Heading tags of a profile printed alone; in a pack each case sits one level down.
+HEADINGS = {"top": "h1", "section": "h2", "sub": "h3"}
+HEADINGS_IN_A_PACK = {"top": "h2", "section": "h3", "sub": "h4"}
 
 
 def _assessments(authority):
@@ -55,56 +59,32 @@ def _assessments(authority):
     ).defer("framework__content")
 
 
-@dataclass(frozen=True)
-class PrintLabel:
-    lines: list[str]
-    style: str  # where the label sits over the chart (a PDF, never a page: no CSP applies)
-
-
-@dataclass(frozen=True)
-class PrintChart:
-    chart: object  # the presenter's RadarChart: the same geometry as the web page
-    alt: str
-    labels: list[PrintLabel]
-
-
-# The radar's labels in the SVG's units (templates/assessments/_radar.html): 13 high, lines 14
-# apart; a first line's baseline sits about 10.4 below the top of its box.
-LABEL_ASCENT = 10.4
-LABEL_WIDTH = 150
-
-
-def for_print(chart) -> PrintChart:
-    """The radar chart for print. WeasyPrint lays out SVG text letter by letter (a Pango layout
-    per character: about a sixth of a profile's render time went on the axis labels), so in
-    print the labels are HTML laid over the SVG's lines and shapes. Its alternative text, which
-    WeasyPrint takes from the SVG title alone, carries the description too."""
-    width, height = chart.width, chart.height
-    labels = []
-    for axis in chart.axes:
-        top = f"top: {100 * (axis.label_y - LABEL_ASCENT) / height:.2f}%"
-        if axis.anchor == "start":
-            where = f"left: {100 * axis.label_x / width:.2f}%; text-align: left"
-        elif axis.anchor == "end":
-            where = f"right: {100 * (width - axis.label_x) / width:.2f}%; text-align: right"
-        else:
-            where = f"left: {100 * (axis.label_x - LABEL_WIDTH / 2) / width:.2f}%"
-        labels.append(PrintLabel(axis.lines, f"{where}; {top}"))
-    return PrintChart(chart=chart, alt=f"{chart.title}. {chart.description}", labels=labels)
+def for_print(chart):
+    """The radar chart (drawn by the web page's own template, templates/assessments/_radar.html)
+    with its description in the SVG title: WeasyPrint takes a figure's alternative text from
+    the title alone, while the web page reads title and description."""
+    return dataclasses.replace(chart, title=f"{chart.title}. {chart.description}", description="")
 
 
 def profile_context(authority, assessment) -> dict:
     context = {"authority": authority, "assessment": assessment, "child": assessment.child}
     context.update(presenters.profile_context(authority, assessment))
     context.update(presenters.recommendation_context(authority, assessment))
-    context["print_chart"] = for_print(context["chart"])
+    context["chart"] = for_print(context["chart"])
+    # Print lists the domains with no need and no evidence in a sentence rather than as rows.
+    context["no_need"] = [row for row in context["rows"] if row.level == 0 and not row.evidence]
     return context
 
 
 def profile_build(authority, assessment) -> Source:
     child = assessment.child
     title = f"Needs profile: {child.full_name}"
-    context = {**profile_context(authority, assessment), "title": title, "marking": MARKING}
+    context = {
+        **profile_context(authority, assessment),
+        "title": title,
+        "marking": MARKING,
+        "h": HEADINGS,
+    }
     return Source(
         title=title,
         filename=f"needs-profile-{assessment.pk}.pdf",

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from urllib import request
 
 import weasyprint
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .stylesheet import PRINT_CSS_PATH
 
@@ -48,6 +49,11 @@ class NothingFetched(URLFetcher):
         return URLFetcherResponse(url, response.read(), response.headers)
 
 
+class RenderError(Exception):
+    """The document asked for something it may not have (WeasyPrint stops a render with a
+    ``BaseException`` then; this turns it into an error the retries handle)."""
+
+
 @dataclass(frozen=True)
 class Rendered:
     pdf: bytes
@@ -61,17 +67,31 @@ def _fetcher() -> NothingFetched:
 
 
 @functools.cache
+def _fonts() -> FontConfiguration:
+    """One per process: documents declare no @font-face, so it only carries fontconfig's view
+    of the system fonts, which every render would otherwise set up again."""
+    return FontConfiguration()
+
+
+@functools.cache
 def _stylesheet() -> weasyprint.CSS:
-    return weasyprint.CSS(filename=str(PRINT_CSS_PATH), url_fetcher=_fetcher())
+    return weasyprint.CSS(
+        filename=str(PRINT_CSS_PATH), url_fetcher=_fetcher(), font_config=_fonts()
+    )
 
 
 def html_to_pdf(html: str, *, stylesheet: bool = True) -> Rendered:
     """Render ``html`` (a whole document with ``<html lang>`` and ``<title>``) as PDF/UA-1.
     ``stylesheet=False`` renders with WeasyPrint's defaults only: the benchmark's floor."""
     started = time.perf_counter()
-    document = weasyprint.HTML(string=html, url_fetcher=_fetcher()).render(
-        stylesheets=[_stylesheet()] if stylesheet else [], pdf_variant=PDF_VARIANT
-    )
+    try:
+        document = weasyprint.HTML(string=html, url_fetcher=_fetcher()).render(
+            font_config=_fonts(),
+            stylesheets=[_stylesheet()] if stylesheet else [],
+            pdf_variant=PDF_VARIANT,
+        )
+    except FatalURLFetchingError as refused:
+        raise RenderError(str(refused.__cause__ or refused)) from refused
     out = io.BytesIO()
     document.write_pdf(out, pdf_variant=PDF_VARIANT)
     return Rendered(
