@@ -131,18 +131,6 @@ class TestFollowingADocument:
         page = client_as(caseworker).get(reverse("document-detail", args=[ready_profile.pk]))
         assert "The information has changed since this PDF was made" in page.content.decode()
 
-    def test_post_is_not_allowed(self, client_as, caseworker, stored_document):
-        response = client_as(caseworker).post(reverse("document-detail", args=[stored_document.pk]))
-        assert response.status_code == 405
-
-    def test_another_authoritys_document_is_not_found(
-        self, client_as, caseworker_b, stored_document
-    ):
-        response = client_as(caseworker_b).get(
-            reverse("document-detail", args=[stored_document.pk])
-        )
-        assert response.status_code == 404
-
 
 class TestDownloading:
     def test_sends_the_stored_pdf_as_an_attachment(self, client_as, panel_member, ready_profile):
@@ -158,20 +146,6 @@ class TestDownloading:
         body = b"".join(response.streaming_content)
         assert body.startswith(b"%PDF-1.7")
         assert "Needs profile: Amy Jones" in pdf_text(body)
-
-    def test_post_is_not_allowed(self, client_as, caseworker, stored_document):
-        response = client_as(caseworker).post(
-            reverse("document-download", args=[stored_document.pk])
-        )
-        assert response.status_code == 405
-
-    def test_another_authoritys_document_is_not_found(
-        self, client_as, caseworker_b, stored_document
-    ):
-        response = client_as(caseworker_b).get(
-            reverse("document-download", args=[stored_document.pk])
-        )
-        assert response.status_code == 404
 
     def test_a_zip_of_a_school_is_for_managers_only(
         self, client_as, manager, caseworker, oakfield, assessment
@@ -225,17 +199,23 @@ class TestTryingAgain:
         stored_document.refresh_from_db()
         assert stored_document.status == DocumentStatus.READY
 
-    def test_get_is_not_allowed(self, client_as, caseworker, stored_document):
-        response = client_as(caseworker).get(reverse("document-retry", args=[stored_document.pk]))
-        assert response.status_code == 405
 
-    def test_another_authoritys_document_is_not_found(
-        self, client_as, caseworker_b, stored_document
-    ):
-        response = client_as(caseworker_b).post(
-            reverse("document-retry", args=[stored_document.pk])
-        )
-        assert response.status_code == 404
+@pytest.mark.parametrize(
+    ("name", "method", "wrong_method"),
+    [
+        ("document-detail", "get", "post"),
+        ("document-download", "get", "post"),
+        ("document-retry", "post", "get"),
+    ],
+)
+def test_wrong_method_and_another_authoritys_document(
+    client_as, caseworker, caseworker_b, stored_document, name, method, wrong_method
+):
+    url = reverse(name, args=[stored_document.pk])
+    assert getattr(client_as(caseworker), wrong_method)(url).status_code == 405
+    assert getattr(client_as(caseworker_b), method)(url).status_code == 404
+    stored_document.refresh_from_db()
+    assert stored_document.status == DocumentStatus.READY
 
 
 class TestZipOfASchool:
