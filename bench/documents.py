@@ -13,11 +13,12 @@ status rows (``documents.services.document_render``). The **floor**, measured in
 is WeasyPrint rendering the same HTML with no stylesheet at all (its own defaults), so the
 ratio says what our print stylesheet and the rest of the path cost on top of WeasyPrint's own
 work. Every timed figure is the median of ``BENCH_DOCUMENT_ROUNDS`` rounds (default 7), the
-variants interleaved round by round so a busy machine slows them alike. Times are **CPU time**
-of the process (``time.process_time``): what a worker with a core to itself takes, and steady
-on a machine shared with other work, where wall-clock time mostly measures the queue for the
-CPU (the end to end figure is also given as wall-clock time; it includes the database's
-time, which CPU time of this process does not).
+variants interleaved round by round (``bench._report.time_rounds``) so a busy machine slows
+them alike. Figures marked **CPU** are this process's CPU time (``time.process_time``): what
+a worker with a core to itself takes, steadier than wall-clock time on a machine shared with
+other work (where wall time mostly measures the queue for the CPU); they leave out the
+database's own time, which the wall-clock end to end figure includes. PDFs per hour per worker
+come from the CPU time of the whole path.
 
 "Where the time goes" renders the same profile with one choice undone each: automatic table
 layout (every cell's text laid out twice to measure its column), the trace in two columns
@@ -31,13 +32,12 @@ from __future__ import annotations
 
 import os
 import re
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from bench import _dataset
-from bench._report import Metric, write_report
+from bench._report import Metric, Timings, rate_metric, time_rounds, timed_metric, write_report
 
 ROUNDS = int(os.environ.get("BENCH_DOCUMENT_ROUNDS", "7"))
 PROFILE_TARGET_MS = 1000
@@ -45,26 +45,28 @@ FLOOR_LABEL = "WeasyPrint, same HTML, no stylesheet"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _timed(function) -> tuple[float, float]:
-    """(CPU, wall) milliseconds of one call."""
-    cpu, wall = time.process_time(), time.perf_counter()
-    function()
-    return (time.process_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000
+class CpuClock:
+    """Wraps actions so that, beside the wall time ``time_rounds`` takes, each call's CPU time
+    of this process is kept (``Timings`` per name)."""
 
+    def __init__(self):
+        self.samples: dict[str, list[float]] = {}
 
-def interleaved(variants: dict, rounds: int) -> tuple[dict[str, float], dict[str, float]]:
-    """Median CPU and wall milliseconds of each variant, run once each per round."""
-    cpu = {name: [] for name in variants}
-    wall = {name: [] for name in variants}
-    for _ in range(rounds):
-        for name, function in variants.items():
-            spent, elapsed = _timed(function)
-            cpu[name].append(spent)
-            wall[name].append(elapsed)
-    return (
-        {name: statistics.median(values) for name, values in cpu.items()},
-        {name: statistics.median(values) for name, values in wall.items()},
-    )
+    def wrap(self, actions: dict) -> dict:
+        return {name: self._wrapped(name, action) for name, action in actions.items()}
+
+    def _wrapped(self, name, action):
+        def run():
+            started = time.process_time()
+            result = action()
+            self.samples.setdefault(name, []).append((time.process_time() - started) * 1000)
+            return result
+
+        return run
+
+    def timings(self, rounds: int) -> dict[str, Timings]:
+        # Only the timed rounds: the warm-up's calls come first.
+        return {name: Timings(values[-rounds:]) for name, values in self.samples.items()}
 
 
 def web_page_html(authority, assessment) -> str:
@@ -82,7 +84,8 @@ def web_page_html(authority, assessment) -> str:
     }
     context.update(presenters.profile_context(authority, assessment))
     context.update(presenters.recommendation_context(authority, assessment))
-    return render_to_string("assessments/assessment_summary.html", context)
+    html = render_to_string("assessments/assessment_summary.html", context)
+    return re.sub(r"<link[^>]*>|<script[^>]*>.*?</script>", "", html, flags=re.S)
 
 
 def cut_variants(html: str, web_html: str) -> dict:
@@ -178,7 +181,9 @@ def main() -> None:
     _, assessment = _dataset.child_with_history(authority, user)
     html = kinds.profile_build(authority, assessment).html
     web_html = web_page_html(authority, assessment)
-    first_ms = _timed(lambda: rendering.html_to_pdf(html))[1]  # fonts and caches set up
+    started = time.perf_counter()
+    rendering.html_to_pdf(html)  # fonts and caches set up
+    first_ms = (time.perf_counter() - started) * 1000
     styled = rendering.html_to_pdf(html)
     plain = rendering.html_to_pdf(html, stylesheet=False)
     (ROOT / "bench/results").mkdir(parents=True, exist_ok=True)
@@ -190,7 +195,6 @@ def main() -> None:
         services.storage().delete(document.file_name)
         Document.objects.filter(pk=document.pk).delete()
 
-    whole_path()  # warm
     variants = {
         "end to end": whole_path,
         "build HTML": lambda: kinds.profile_build(authority, assessment),
@@ -198,60 +202,53 @@ def main() -> None:
         "floor": lambda: rendering.html_to_pdf(html, stylesheet=False),
     }
     cuts = cut_variants(html, web_html)
-    medians, walls = interleaved({**variants, **cuts}, ROUNDS)
+    clock = CpuClock()
+    wall = time_rounds(clock.wrap({**variants, **cuts}), ROUNDS, warm_up=1)
+    cpu = clock.timings(ROUNDS)
 
-    floor_ms = medians["floor"]
-    render_ms = medians["render"]
     metrics = [
-        Metric(
+        timed_metric(
             "profile end to end",
-            medians["end to end"],
-            "ms",
-            floor_ms,
+            wall["end to end"],
+            wall["floor"],
             FLOOR_LABEL,
             target=PROFILE_TARGET_MS,
-            higher_is_better=False,
         ),
-        Metric(
-            "profile end to end, wall clock",
-            walls["end to end"],
-            "ms",
-            walls["floor"],
+        timed_metric(
+            "profile end to end, CPU",
+            cpu["end to end"],
+            cpu["floor"],
             FLOOR_LABEL,
-            higher_is_better=False,
+            target=PROFILE_TARGET_MS,
         ),
-        Metric("profile build HTML", medians["build HTML"], "ms", higher_is_better=False),
-        Metric("profile render", render_ms, "ms", floor_ms, FLOOR_LABEL, higher_is_better=False),
+        timed_metric("profile build HTML", wall["build HTML"]),
+        timed_metric("profile render", wall["render"], wall["floor"], FLOOR_LABEL),
+        timed_metric("profile render, CPU", cpu["render"], cpu["floor"], FLOOR_LABEL),
         Metric(
-            "profile render per page",
-            render_ms / styled.pages,
+            "profile render per page, CPU",
+            cpu["render"].p50 / styled.pages,
             "ms",
-            floor_ms / plain.pages,
+            cpu["floor"].p50 / plain.pages,
             f"{FLOOR_LABEL}, per page",
             higher_is_better=False,
+            rounds=ROUNDS,
         ),
         Metric("profile pages", styled.pages, "pages", plain.pages, "pages with no stylesheet"),
         Metric("profile size", len(styled.pdf) / 1024, "KB", higher_is_better=False),
-        Metric(
-            "profile PDFs per hour per worker",
-            3_600_000 / medians["end to end"],
-            "PDFs/h",
-            3_600_000 / floor_ms,
+        rate_metric(
+            "profile PDFs per hour per worker, CPU",
+            3600,
+            cpu["end to end"],
+            cpu["floor"],
             FLOOR_LABEL,
+            unit="PDFs/h",
         ),
         Metric("first render in a worker", first_ms, "ms", higher_is_better=False),
         Metric("WeasyPrint import", import_ms, "ms", higher_is_better=False),
     ]
     for name in cuts:
         metrics.append(
-            Metric(
-                f"with {name}",
-                medians[name],
-                "ms",
-                render_ms,
-                "the profile as rendered",
-                higher_is_better=False,
-            )
+            timed_metric(f"with {name}, CPU", cpu[name], cpu["render"], "the profile as rendered")
         )
     write_report(
         "documents",
