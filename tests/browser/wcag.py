@@ -25,6 +25,8 @@ WCAG_JS = (Path(__file__).parent / "wcag.js").read_text()
 # changes no layout): one size covers both the 320 px width and the 400% zoom of WCAG 1.4.10.
 NARROW = {"width": 320, "height": 256}
 DESKTOP = {"width": 1280, "height": 800}
+# 1280 × 800 at 200% zoom lays out as 640 × 400 CSS px.
+ZOOM_200 = {"width": 640, "height": 400}
 
 # WCAG 1.4.12's figures, as the W3C's own test bookmarklet applies them.
 TEXT_SPACING_CSS = """
