@@ -129,7 +129,10 @@ def test_every_page_the_journeys_reached(browser, page_recorder):
             for clipped in reflow["clipped"]:
                 problems[snapshot.name].append(f"1.4.10: {clipped} cuts content off at 320 px")
             for region in reflow["regions"]:
-                scroll_regions[region].add(view_name(snapshot))
+                # The same region, whether or not JavaScript marked it as scrolling.
+                scroll_regions[region.replace(".app-table-scroll--scrolls", "")].add(
+                    view_name(snapshot)
+                )
 
             record_targets(snapshot, "320 px", run(page, "targetSize"))
 
@@ -177,7 +180,8 @@ def test_every_page_the_journeys_reached(browser, page_recorder):
         f"{targets['spaced']} smaller but spaced, {targets['inline']} inline in text"
     )
     REPORT.extend(
-        f"Exception (1.4.10 allows a data table to scroll in its own region): {region} "
+        f"Exception (1.4.10 allows content that needs two dimensions, a data table or a heatmap, "
+        f"to scroll sideways in its own focusable, labelled region): {region} "
         f"on {', '.join(sorted(where))}"
         for region, where in sorted(scroll_regions.items())
     )

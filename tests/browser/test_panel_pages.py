@@ -80,20 +80,26 @@ def test_panel_pages_are_accessible(
         signed in as ``user`` (or signed out, for ``None``)."""
         if "plain" in tabs:
             tabs["plain"].context.close()
+        if tabs.get("user") is not None:
             page.goto(f"{live_server.url}/")
             page.get_by_role("button", name="Sign out").click()
         tabs["plain"] = browser.new_context(java_script_enabled=False).new_page()
+        tabs["user"] = user
         if user is not None:
             for tab in (page, tabs["plain"]):
                 sign_in(tab, live_server, user.email, PASSWORD)
 
     def visit(path, label, heading=None):
-        for tab in (page, tabs["plain"]):
+        """Check the page without JavaScript (axe scans the HTML the server sent, replayed in
+        ``page``), then with it, leaving ``page`` on the live page."""
+        for tab in (tabs["plain"], page):
             tab.goto(f"{live_server.url}{path}")
             if heading:
                 expect(tab.get_by_role("heading", level=1)).to_contain_text(heading)
-        check_a11y(page, label)
-        check_a11y(page, f"{label}, no JavaScript", served_to=tabs["plain"])
+            if tab is page:
+                check_a11y(page, label)
+            else:
+                check_a11y(page, f"{label}, no JavaScript", served_to=tab)
 
     try:
         # Without an account: a child's easy-read link, and each link that no longer works.
