@@ -119,6 +119,9 @@ def test_the_evidence_pack_sets_views_side_by_side_with_the_profile(
     assert response.status_code == 200
     html = response.content.decode()
     assert f"<title>Evidence pack: {case.reference}, Amy Jones" in html
+    # The kind of case inside the heading keeps its abbreviation in capitals.
+    assert f"Evidence pack: {case.get_kind_display()[0].lower()}" in html
+    assert "ehc" not in html
     assert "Views differ by 2 levels or more on: speech, language and communication" in html
     assert "Copes with a visual timetable" in html and "Daily speech group" in html
     assert "Recommendation" in html  # the stored recommendation and its trace

@@ -35,6 +35,19 @@ def table_region(content, label):
 
 
 @register.filter
+def mid_sentence(value) -> str:
+    """A label as it reads inside a sentence: its first letter lower case, unless the first word
+    is an abbreviation, and every other word as it was. ``|lower`` would also lower "EHC",
+    "SEN" and "England", which screen readers then read as words and people read as typos:
+    "Request for an EHC needs assessment" becomes "request for an EHC needs assessment"."""
+    text = str(value)
+    first = text.split(" ", 1)[0]
+    if not text or sum(letter.isupper() for letter in first) > 1:
+        return text
+    return text[0].lower() + text[1:]
+
+
+@register.filter
 def forms_have_errors(form_or_forms) -> bool:
     return any(form.errors for form in _as_list(form_or_forms))
 
