@@ -170,6 +170,11 @@ def test_caseworker_journey_by_keyboard_alone(
     )
 
 
+def radios(page, name):
+    """The fieldset of the radio group ``name``."""
+    return page.locator("fieldset", has=page.locator(f"input[name={name}]"))
+
+
 def skip_to_main_content(keys, page):
     """The skip link is the first thing Tab reaches, it shows when focused, and Enter on it
     moves focus to the main content."""
@@ -213,7 +218,7 @@ def test_parent_gives_their_views_through_the_link_by_keyboard_alone(
     first = page.locator("input[name=level]").first
     expect(first).to_be_focused()
     keys.choose(
-        page.locator("fieldset", has=first),
+        radios(page, "level"),
         page.get_by_label("Severe and complex needs, with a high level of specialist help"),
     )
     keys.tab_to(page.get_by_label("If you see it differently, why? (optional)"))
@@ -222,10 +227,7 @@ def test_parent_gives_their_views_through_the_link_by_keyboard_alone(
     keys.activate()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Specific learning difficulties")
-    keys.choose(
-        page.locator("fieldset", has=page.locator("input[name=level]")),
-        page.get_by_label("Needs some extra, planned help"),
-    )
+    keys.choose(radios(page, "level"), page.get_by_label("Needs some extra, planned help"))
     keys.tab_to(page.get_by_role("button", name="Save and continue"))
     keys.activate("Space")
 
@@ -287,10 +289,7 @@ def test_panel_member_decides_from_the_tray_by_keyboard_alone(
 
     # The tray: everyone's cases, by the filter's radios and its button.
     expect(page.get_by_role("heading", level=1)).to_contain_text("cases")
-    keys.choose(
-        page.locator("fieldset", has=page.locator("input[name=view]")),
-        page.get_by_label("Everyone's cases"),
-    )
+    keys.choose(radios(page, "view"), page.get_by_label("Everyone's cases"))
     keys.tab_to(page.get_by_role("button", name="Apply filters"))
     keys.activate()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Everyone's cases")
@@ -303,8 +302,7 @@ def test_panel_member_decides_from_the_tray_by_keyboard_alone(
 
     # The decision: sent without reasons first, then with them.
     expect(page.get_by_role("heading", level=1)).to_have_text("Record the panel's decision")
-    outcome = page.locator("fieldset", has=page.locator("input[name=outcome]"))
-    keys.choose(outcome, page.get_by_label("Agree", exact=True))
+    keys.choose(radios(page, "outcome"), page.get_by_label("Agree", exact=True))
     keys.tab_to(page.get_by_role("button", name="Record the decision"))
     keys.activate()
     summary = page.locator(".govuk-error-summary")
