@@ -280,6 +280,9 @@ def test_panel_member_decides_from_the_tray_by_keyboard_alone(
     )
     services.case_move(case, CaseStatus.REQUEST_READY, by=caseworker)
     sign_in(page, live_server, panel_member.email, PASSWORD)
+    # Signed in: the home page has loaded (the first Tab must land on its skip link, not the
+    # sign-in page's).
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
     keys = KeyboardOnly(page)
     skip_to_main_content(keys, page)
     keys.tab_to(
