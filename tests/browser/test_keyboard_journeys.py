@@ -283,6 +283,7 @@ def test_panel_member_decides_from_the_tray_by_keyboard_alone(
     # Signed in: the home page has loaded (the first Tab must land on its skip link, not the
     # sign-in page's).
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+    page.wait_for_load_state("load")
     keys = KeyboardOnly(page)
     skip_to_main_content(keys, page)
     keys.tab_to(
