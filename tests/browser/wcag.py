@@ -120,10 +120,13 @@ def resize(page, size, javascript):
 
 
 def settle(page, javascript):
-    """Let the page's resize observers and media-query listeners run (two frames)."""
+    """Let the page's resize observers and media-query listeners run (two frames), after its
+    web fonts have loaded: a font swapped in later can widen a table, and the observer that
+    makes its region focusable runs only at the next frame (a race on a busy machine)."""
     if javascript:
         page.evaluate(
-            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+            "() => document.fonts.ready.then(() => new Promise("
+            "r => requestAnimationFrame(() => requestAnimationFrame(r))))"
         )
 
 
