@@ -17,7 +17,7 @@ from assessments.rules.recommendation import (
     Recommendation,
 )
 from assessments.rules.register import SettingsRegister
-from assessments.rules.ruleset import RuleSet
+from assessments.rules.ruleset import RuleSet, framework_domains_left_out
 from assessments.rules.schema import RulesetError, RulesetProblem, parse_ruleset, ruleset_from_yaml
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "evaluate",
     "evaluate_caseload",
     "explain_for_parents",
+    "framework_domains_left_out",
     "parse_ruleset",
     "readiness_for_needs",
     "ruleset_from_yaml",

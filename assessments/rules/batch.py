@@ -56,18 +56,30 @@ def _decode(
             f"{vectors[row]!r}"
         )
     try:
-        raw = np.frombuffer("".join(vectors).encode("ascii"), dtype=np.uint8)
+        joined = "".join(vectors).encode("ascii")
     except UnicodeEncodeError:
         raise ValueError(f"{what} vectors may hold only digits and '-'") from None
+    return decode_block(joined, len(vectors), width, maximum, not_assessed, what)
+
+
+def decode_block(
+    joined: bytes, count: int, width: int, maximum: int, not_assessed: int, what: str
+) -> np.ndarray:
+    """Domain-major levels from `count` vectors of `width` characters joined end to end (as
+    one string aggregate of a database column reads them)."""
+    if len(joined) != count * width:
+        raise ValueError(f"{what} vectors must have {width} characters each, one per domain")
+    raw = np.frombuffer(joined, dtype=np.uint8)
     table = np.full(256, 255, dtype=np.uint8)
     table[ord("0") : ord("0") + maximum + 1] = np.arange(maximum + 1, dtype=np.uint8)
     table[NOT_ASSESSED] = not_assessed
-    values = table[raw].reshape(len(vectors), width)
+    values = table[raw].reshape(count, width)
     bad = np.argwhere(values == 255)
     if bad.size:
         row = int(bad[0][0])
+        vector = joined[row * width : (row + 1) * width].decode("ascii", "replace")
         raise ValueError(
-            f"{what} vector for row {row} may hold only '0'–'{maximum}' and '-': {vectors[row]!r}"
+            f"{what} vector for row {row} may hold only '0'–'{maximum}' and '-': {vector!r}"
         )
     return np.ascontiguousarray(values.T)
 
@@ -113,6 +125,8 @@ class Caseload:
     held_band: np.ndarray
     request: np.ndarray
     refs: tuple[Hashable, ...]
+    # Hours a week at the setting; NaN where not recorded.
+    attendance_hours: np.ndarray | None = None
 
     @classmethod
     def from_vectors(
@@ -130,6 +144,7 @@ class Caseload:
         held_bands: Sequence[int | None] | None = None,
         requests: Sequence[str] | None = None,
         refs: Sequence[Hashable] | None = None,
+        attendance_hours: Sequence[float | None] | None = None,
     ) -> Caseload:
         """Build from plain sequences, one entry per child; see the module note on vectors.
 
@@ -177,6 +192,15 @@ class Caseload:
         bands = _column(held_bands, count, "held_bands")
         if any(band is not None and band < 0 for band in bands):
             raise ValueError("held_bands must be band numbers or None")
+        hours = np.array(
+            [
+                np.nan if value is None else value
+                for value in _column(attendance_hours, count, "attendance_hours")
+            ],
+            dtype=np.float64,
+        )
+        if count and np.nanmin(hours, initial=0) < 0:
+            raise ValueError("attendance_hours must not be negative")
         return cls(
             domain_codes=codes,
             levels=read_only(levels),
@@ -210,6 +234,7 @@ class Caseload:
                 False,
             ),
             refs=tuple(range(count)) if refs is None else tuple(_column(refs, count, "refs")),
+            attendance_hours=read_only(hours),
         )
 
     def __len__(self) -> int:
@@ -221,8 +246,10 @@ class CaseloadRow:
     ref: Hashable
     tier: str
     band: int | None
+    above_range: bool
     total_points: int
-    top_up_at_current_setting: int | None
+    # Pence a year at the current setting (see Recommendation.annual_top_up_at_current_setting).
+    annual_top_up_at_current_setting: int | None
     mainstream_capable: bool
     classification: str
 
@@ -230,15 +257,17 @@ class CaseloadRow:
 @dataclass(frozen=True, slots=True)
 class CaseloadResult:
     """Headline figures per child, in columns. Tiers and classifications are held as indexes
-    into TIER_CODES and CLASSIFICATION_CODES; band 0 and top-up -1 mean none."""
+    into TIER_CODES and CLASSIFICATION_CODES; band 0 and top-up -1 mean none. Top-ups are pence
+    a year (the annual equivalent of the published figure)."""
 
     ruleset_id: str
     ruleset_version: str
     refs: tuple[Hashable, ...]
     tier_rank: np.ndarray
     band: np.ndarray
+    above_range: np.ndarray
     total_points: np.ndarray
-    top_up_at_current_setting: np.ndarray
+    annual_top_up: np.ndarray
     mainstream_capable: np.ndarray
     classification: np.ndarray
 
@@ -247,13 +276,14 @@ class CaseloadResult:
 
     def row(self, index: int) -> CaseloadRow:
         band = int(self.band[index])
-        top_up = int(self.top_up_at_current_setting[index])
+        top_up = int(self.annual_top_up[index])
         return CaseloadRow(
             ref=self.refs[index],
             tier=TIER_CODES[self.tier_rank[index]],
             band=band or None,
+            above_range=bool(self.above_range[index]),
             total_points=int(self.total_points[index]),
-            top_up_at_current_setting=None if top_up == NO_VALUE else top_up,
+            annual_top_up_at_current_setting=None if top_up == NO_VALUE else top_up,
             mainstream_capable=bool(self.mainstream_capable[index]),
             classification=CLASSIFICATION_CODES[self.classification[index]],
         )
@@ -270,48 +300,37 @@ def _by_ruleset_domain(
     return out
 
 
+MAINSTREAM = SETTING_TYPE_CODES.index("mainstream")
+
+
 def evaluate_caseload(
-    caseload: Caseload, ruleset: RuleSet, register: SettingsRegister
+    caseload: Caseload,
+    ruleset: RuleSet,
+    register: SettingsRegister,
+    held_scheme: RuleSet | None = None,
 ) -> CaseloadResult:
+    """Every child's headline figures, equal to `evaluate`'s for the same profile and
+    `held_scheme` (the scheme held bands belong to; by default `ruleset`)."""
     register.check_built_for(ruleset)
+    held_scheme = held_scheme or ruleset
     ages = caseload.ages
-
-    levels = _by_ruleset_domain(caseload.levels, caseload, ruleset, 0)
-    for d, domain in enumerate(ruleset.domains):
-        if domain.assessed_from_age:
-            levels[d, ages < domain.assessed_from_age] = 0
-
-    domain_points = np.stack(
-        [
-            np.take(np.array(points, dtype=np.int64), row)
-            for points, row in zip(ruleset.weighted_points, levels, strict=True)
-        ]
-    )
-    area_points = np.empty((len(ruleset.areas), len(caseload)), dtype=np.int64)
-    for a, (area, members) in enumerate(zip(ruleset.areas, ruleset.area_domains, strict=True)):
-        selected = domain_points[list(members)]
-        raw = selected.max(axis=0) if area.scoring == "max" else selected.sum(axis=0)
-        area_points[a] = raw if area.cap is None else np.minimum(raw, area.cap)
-    total = area_points.sum(axis=0)
-
-    band_position = np.searchsorted(
-        [band.min_points for band in ruleset.bands], total, side="right"
-    )
-    band_number = np.array([0] + [band.number for band in ruleset.bands], dtype=np.int64)[
-        band_position
-    ]
+    count = len(caseload)
 
     current = _register_index(caseload, register)
     has_current = current >= 0
     setting_type = caseload.current_setting_type.astype(np.int64)
     from_register = (setting_type == NO_VALUE) & has_current
     setting_type[from_register] = register.setting_type_index[current[from_register]]
-    top_up_table = np.zeros((len(ruleset.bands) + 1, len(SETTING_TYPE_CODES)), dtype=np.int64)
-    for position, band in enumerate(ruleset.bands, start=1):
-        top_up_table[position] = [ruleset.top_up[band.number][code] for code in SETTING_TYPE_CODES]
-    top_up = np.where(
-        setting_type >= 0, top_up_table[band_position, np.maximum(setting_type, 0)], NO_VALUE
+    attendance = (
+        caseload.attendance_hours
+        if caseload.attendance_hours is not None
+        else np.full(count, np.nan)
     )
+    levels = counted_levels(caseload, ruleset)
+    funding = funding_in(levels, setting_type, attendance, ruleset)
+    area_points, total, above = funding.area_points, funding.total, funding.above
+    band_number, top_up = funding.band_number, funding.annual_top_up
+    reference_type = np.where(setting_type >= 0, setting_type, MAINSTREAM)
 
     mainstream_capable = _current_route(
         caseload, ruleset, register, levels, current
@@ -336,12 +355,13 @@ def evaluate_caseload(
     previous = _by_ruleset_domain(caseload.previous_levels, caseload, ruleset, 0)
     rising = caseload.has_previous & (levels > previous).any(axis=0)
     increased_funding = caseload.request == REQUEST_CODES.index("increased_funding")
-    requested_band = np.where(
-        caseload.held_band >= 0, caseload.held_band + 1, ruleset.bands[0].number
+    recommended_funding = funding.at_reference
+    held_funding, requested_funding = _held_funding(
+        caseload.held_band, held_scheme, reference_type, attendance
     )
-    claimed_band = np.where(increased_funding, requested_band, caseload.held_band)
+    claimed_funding = np.where(increased_funding, requested_funding, held_funding)
     classification = _classify(
-        tier, held, requested, mainstream_capable, rising, band_number, claimed_band
+        tier, held, requested, mainstream_capable, rising, recommended_funding, claimed_funding
     )
 
     return CaseloadResult(
@@ -350,11 +370,162 @@ def evaluate_caseload(
         refs=caseload.refs,
         tier_rank=tier,
         band=band_number,
+        above_range=above,
         total_points=total,
-        top_up_at_current_setting=top_up,
+        annual_top_up=top_up,
         mainstream_capable=mainstream_capable,
         classification=classification,
     )
+
+
+def counted_levels(caseload: Caseload, ruleset: RuleSet) -> np.ndarray:
+    """The caseload's levels in the rule set's domain order (domain-major), with levels of a
+    domain not yet assessed at a child's age counted as 0."""
+    levels = _by_ruleset_domain(caseload.levels, caseload, ruleset, 0)
+    for d, domain in enumerate(ruleset.domains):
+        if domain.assessed_from_age:
+            levels[d, caseload.ages < domain.assessed_from_age] = 0
+    return levels
+
+
+@dataclass(frozen=True, slots=True)
+class Funding:
+    """Points, bands and money for a caseload (the part of the batch a banding scheme is)."""
+
+    area_points: np.ndarray
+    total: np.ndarray
+    position: np.ndarray
+    band_number: np.ndarray
+    above: np.ndarray
+    # Pence a year at the current setting; -1 with no setting type or above the range.
+    annual_top_up: np.ndarray
+    # Pence a year at the current setting, or at a mainstream school with none; -1 above.
+    at_reference: np.ndarray
+
+
+def funding_in(
+    levels: np.ndarray, setting_type: np.ndarray, attendance: np.ndarray, ruleset: RuleSet
+) -> Funding:
+    """Points per area and in total, the band, the outcome above the range and the annual
+    top-up, for counted levels (domain-major), setting types (-1 none) and hours (NaN none)."""
+    area_points, total = points_in(levels, ruleset)
+    position, band_number, above = bands_in(total, ruleset)
+    variant = hours_variants_in(attendance, ruleset)
+    table = annual_top_up_table(ruleset)
+    reference_type = np.where(setting_type >= 0, setting_type, MAINSTREAM)
+    at_reference = table[position, reference_type, variant]
+    return Funding(
+        area_points=area_points,
+        total=total,
+        position=position,
+        band_number=band_number,
+        above=above,
+        annual_top_up=np.where((setting_type >= 0) & ~above, at_reference, NO_VALUE),
+        at_reference=np.where(above, NO_VALUE, at_reference),
+    )
+
+
+def points_in(levels: np.ndarray, ruleset: RuleSet) -> tuple[np.ndarray, np.ndarray]:
+    """Area points (after weights and caps, area-major) and totals for domain-major levels."""
+    count = levels.shape[1]
+    area_points = np.empty((len(ruleset.areas), count), dtype=np.int64)
+    tables = _weighted_points(ruleset)
+    for a, (area, members) in enumerate(zip(ruleset.areas, ruleset.area_domains, strict=True)):
+        raw = None
+        for d in members:
+            points = tables[d][levels[d]]
+            if raw is None:
+                raw = points.astype(np.int64)
+            elif area.scoring == "max":
+                np.maximum(raw, points, out=raw)
+            else:
+                raw += points
+        area_points[a] = raw if area.cap is None else np.minimum(raw, area.cap)
+    return area_points, area_points.sum(axis=0)
+
+
+def bands_in(total: np.ndarray, ruleset: RuleSet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per child: the band's position (1 for the first band, 0 for none), its number (0 for
+    none) and whether the total is above the scheme's range (position and number 0 then)."""
+    position = np.searchsorted(_band_minimums(ruleset), total, side="right")
+    top = ruleset.top_band.max_points
+    above = total > top if top is not None else np.zeros(len(total), dtype=bool)
+    position = np.where(above, 0, position)
+    return position, _band_numbers(ruleset)[position], above
+
+
+def hours_variants_in(attendance: np.ndarray, ruleset: RuleSet) -> np.ndarray:
+    """Index into the scheme's hours variants per child (0 when the scheme has none): the
+    largest variant not above the child's hours, the smallest below them all, the default
+    where hours are not recorded (NaN)."""
+    hours = ruleset.funding.hours
+    if not hours:
+        return np.zeros(len(attendance), dtype=np.int64)
+    index = np.searchsorted(np.array(hours, dtype=np.float64), attendance, side="right") - 1
+    index = np.maximum(index, 0)
+    return np.where(np.isnan(attendance), hours.index(ruleset.funding.default_hours), index)
+
+
+def annual_top_up_table(ruleset: RuleSet) -> np.ndarray:
+    """Pence a year by (band position: 0 for no band, then each band), setting type and hours
+    variant. A band with no top-up, or none at a setting type, is worth 0."""
+    cached = _TABLES.get(id(ruleset))
+    if cached is not None and cached[0] is ruleset:
+        return cached[1]
+    variants = ruleset.funding.hours or (None,)
+    table = np.zeros((len(ruleset.bands) + 1, len(SETTING_TYPE_CODES), len(variants)), np.int64)
+    for position, band in enumerate(ruleset.bands, start=1):
+        for t, code in enumerate(SETTING_TYPE_CODES):
+            for v, hours in enumerate(variants):
+                table[position, t, v] = ruleset.annual_top_up(band, code, hours)
+    read_only(table)
+    _TABLES[id(ruleset)] = (ruleset, table)
+    return table
+
+
+# Prepared per rule set (keyed by identity, checked against the object itself): a parsed rule
+# set never changes, and a replay evaluates the same two many times.
+_TABLES: dict[int, tuple[RuleSet, np.ndarray]] = {}
+
+
+def _weighted_points(ruleset: RuleSet) -> tuple[np.ndarray, ...]:
+    return tuple(np.array(row, dtype=np.int64) for row in ruleset.weighted_points)
+
+
+def _band_minimums(ruleset: RuleSet) -> np.ndarray:
+    return np.array([band.min_points for band in ruleset.bands], dtype=np.int64)
+
+
+def _band_numbers(ruleset: RuleSet) -> np.ndarray:
+    return np.array([0] + [band.number for band in ruleset.bands], dtype=np.int64)
+
+
+def _held_funding(
+    held_band: np.ndarray, scheme: RuleSet, reference_type: np.ndarray, attendance: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pence a year of the held band and of the band an increased-funding request asks for
+    (the next one up; the first funded one with no held band), under the held band's scheme;
+    -1 where not known (a band number the scheme does not have; above its top band)."""
+    numbers = [band.number for band in scheme.bands]
+    lookup = np.full(max(numbers) + 2, NO_VALUE, dtype=np.int64)
+    lookup[numbers] = np.arange(1, len(numbers) + 1)
+    in_range = (held_band >= 0) & (held_band < len(lookup))
+    position = np.where(in_range, lookup[np.where(in_range, held_band, 0)], NO_VALUE)
+    table = annual_top_up_table(scheme)
+    variant = hours_variants_in(attendance, scheme)
+    known = position > 0
+    held = np.where(known, table[np.maximum(position, 0), reference_type, variant], NO_VALUE)
+    first_funded = next(
+        (p for p, band in enumerate(scheme.bands, start=1) if band.funded), len(numbers)
+    )
+    next_position = np.where(known, position + 1, first_funded)
+    beyond = next_position > len(numbers)
+    requested = np.where(
+        beyond,
+        NO_VALUE,
+        table[np.minimum(next_position, len(numbers)), reference_type, variant],
+    )
+    return held, requested
 
 
 def _register_index(caseload: Caseload, register: SettingsRegister) -> np.ndarray:
@@ -466,10 +637,11 @@ def _classify(
     requested: np.ndarray,
     mainstream_capable: np.ndarray,
     rising: np.ndarray,
-    band_number: np.ndarray,
-    claimed_band: np.ndarray,
+    recommended_funding: np.ndarray,
+    claimed_funding: np.ndarray,
 ) -> np.ndarray:
-    # Mirrors classification.classify; NO_VALUE (-1) stands for "no request" and "no band".
+    # Mirrors classification.classify; NO_VALUE (-1) stands for "no request" and for funding
+    # that is not known.
     target = np.maximum(held, requested)
     escalation = requested > held
     delayed = escalation & (recommended <= held)
@@ -482,7 +654,11 @@ def _classify(
             "could_be_reduced",
         ),
         (
-            (recommended == held) & (held == target) & (claimed_band > band_number),
+            (recommended == held)
+            & (held == target)
+            & (claimed_funding >= 0)
+            & (recommended_funding >= 0)
+            & (claimed_funding > recommended_funding),
             "could_be_reduced",
         ),
         (delayed, "could_be_delayed"),

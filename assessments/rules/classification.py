@@ -10,8 +10,12 @@ tried in this order and the first that holds wins:
 3. could_be_prevented: a plan is held or requested (targeted plus or above) but the needs are
    met at SEN support or below.
 4. could_be_reduced: a specialist tier is held or requested, targeted plus is recommended and
-   the needs can be met in mainstream; or the tier matches what is held and the held (or, for
-   an increased-funding request, the requested) band is above the recommended band.
+   the needs can be met in mainstream; or the tier matches what is held and the funding held
+   (or, for an increased-funding request, the funding requested) is more a year than the
+   recommended band's. Funding is compared as money a year, never as band numbers, because
+   the held band may belong to another scheme with another scale (band 7 of 7 is not less
+   than band 14 of 20). Above the scheme's range the recommended funding is not known (a panel
+   agrees it), so it is never "could be reduced" on funding.
 5. could_be_delayed: an escalation is requested and the recommended tier is no higher than held.
 6. appropriately_placed otherwise.
 
@@ -32,9 +36,11 @@ def classify(
     requested: int | None,
     mainstream_capable: bool,
     need_rising: bool,
-    recommended_band: int | None,
-    claimed_band: int | None,
+    recommended_funding: int | None,
+    claimed_funding: int | None,
 ) -> str:
+    """`recommended_funding` and `claimed_funding` are pence a year at the same type of setting;
+    None where not known (above the scheme's range; no held band)."""
     target = held if requested is None else max(held, requested)
     escalation = requested is not None and requested > held
     if recommended > target:
@@ -47,8 +53,9 @@ def classify(
         return "could_be_reduced"
     if (
         recommended == held == target
-        and claimed_band is not None
-        and claimed_band > (recommended_band or 0)
+        and claimed_funding is not None
+        and recommended_funding is not None
+        and claimed_funding > recommended_funding
     ):
         return "could_be_reduced"
     if escalation and recommended <= held:

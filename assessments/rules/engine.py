@@ -15,6 +15,7 @@ from assessments.rules.codes import (
     TIER_RANK,
 )
 from assessments.rules.conditions import Facts
+from assessments.rules.money import money
 from assessments.rules.profile import Profile
 from assessments.rules.readiness import readiness_for_needs
 from assessments.rules.recommendation import (
@@ -23,6 +24,7 @@ from assessments.rules.recommendation import (
     MatchedSetting,
     ProvisionItem,
     Recommendation,
+    TopUpFigure,
 )
 from assessments.rules.register import SettingsRegister, age_slot, lowest_bits
 from assessments.rules.ruleset import Band, RuleSet
@@ -36,23 +38,71 @@ from assessments.rules.text import (
     sentence,
 )
 
+# Held and recommended funding are compared at the current type of setting; with none recorded,
+# at a mainstream school, on both sides alike.
+REFERENCE_SETTING_TYPE = "mainstream"
 
-def evaluate(profile: Profile, ruleset: RuleSet, register: SettingsRegister) -> Recommendation:
+
+def evaluate(
+    profile: Profile,
+    ruleset: RuleSet,
+    register: SettingsRegister,
+    held_scheme: RuleSet | None = None,
+) -> Recommendation:
+    """Evaluate one profile. `held_scheme` is the scheme the profile's held band belongs to
+    (the authority's active one); by default the scheme being evaluated."""
     register.check_built_for(ruleset)
-    return _Evaluation(profile, ruleset, register).run()
+    return _Evaluation(profile, ruleset, register, held_scheme or ruleset).run()
 
 
-def band_for(total_points: int, ruleset: RuleSet) -> Band | None:
+def band_for(total_points: int, ruleset: RuleSet) -> tuple[Band | None, bool]:
+    """The band a total falls in, and whether it is above the scheme's range (no band then)."""
     found = None
     for band in ruleset.bands:
         if total_points < band.min_points:
             break
         found = band
-    return found
+    if found is not None and found.max_points is not None and total_points > found.max_points:
+        return None, True
+    return found, False
+
+
+def figure_phrase(figure: TopUpFigure) -> str:
+    """ "£251 a term at 30 hours a week (3 terms a year: £753 a year)", or "£1,240 a year"."""
+    at_hours = "" if figure.hours is None else f" at {figure.hours} hours a week"
+    if figure.per == "year":
+        return f"{money(figure.published)} a year{at_hours}"
+    return (
+        f"{money(figure.published)} a term{at_hours} ({figure.per_year} terms a year: "
+        f"{money(figure.annual)} a year)"
+    )
+
+
+def top_up_figure(
+    ruleset: RuleSet, band: Band | None, setting_type: str, hours: int | None
+) -> TopUpFigure | None:
+    published = ruleset.published_top_up(band, setting_type, hours)
+    if published is None:
+        return None
+    period = ruleset.funding.period
+    return TopUpFigure(
+        setting_type=setting_type,
+        published=published,
+        per=period.per,
+        per_year=period.per_year,
+        hours=hours,
+        annual=published * period.per_year,
+    )
 
 
 def setting_type_phrase(setting_type: str) -> str:
     return lower_first(SETTING_TYPE_LABELS[setting_type])
+
+
+def a_setting_type(setting_type: str) -> str:
+    """ "a mainstream school", "an early years setting", "an alternative provision or PRU"."""
+    phrase = setting_type_phrase(setting_type)
+    return f"{'an' if phrase[0] in 'aeiou' else 'a'} {phrase}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +115,17 @@ class _MainstreamFinding:
 class _Evaluation:
     """One evaluation's working state; each step appends its reasoning to the trace."""
 
-    def __init__(self, profile: Profile, ruleset: RuleSet, register: SettingsRegister) -> None:
+    def __init__(
+        self,
+        profile: Profile,
+        ruleset: RuleSet,
+        register: SettingsRegister,
+        held_scheme: RuleSet,
+    ) -> None:
         self.profile = profile
         self.ruleset = ruleset
         self.register = register
+        self.held_scheme = held_scheme
         self.trace: list[str] = []
 
     def note(self, text: str) -> None:
@@ -84,17 +141,30 @@ class _Evaluation:
         area_scores = self.area_scores(levels)
         total = sum(score.points for score in area_scores)
         self.note(f"Total: {plural(total, 'point')}")
-        band = band_for(total, ruleset)
-        self.note_band(total, band)
+        band, above = band_for(total, ruleset)
+        self.note_band(total, band, above)
 
         current_type = self.current_setting_type()
-        top_ups = (
-            dict(ruleset.top_up[band.number])
-            if band is not None
-            else dict.fromkeys(SETTING_TYPE_CODES, 0)
+        hours = self.hours_variant()
+        annual_top_ups = (
+            {}
+            if above
+            else {code: ruleset.annual_top_up(band, code, hours) for code in SETTING_TYPE_CODES}
         )
-        top_up_at_current = None if current_type is None else top_ups[current_type]
-        self.note_funding(band, current_type, top_ups)
+        base = (
+            None
+            if ruleset.funding.base is None
+            else {code: ruleset.annual_base(code, hours) or 0 for code in SETTING_TYPE_CODES}
+        )
+        figure = (
+            None
+            if current_type is None or above
+            else top_up_figure(ruleset, band, current_type, hours)
+        )
+        top_up_at_current = None if current_type is None or above else annual_top_ups[current_type]
+        self.note_funding(band, above, current_type, hours, figure)
+        reference_type = current_type or REFERENCE_SETTING_TYPE
+        recommended_funding = None if above else ruleset.annual_top_up(band, reference_type, hours)
 
         current_index = self.current_setting_index()
         low_ability = self.low_ability_domains(levels)
@@ -119,8 +189,12 @@ class _Evaluation:
         provision = self.provision(levels)
         family_support = self.family_support(family_low, levels)
 
-        held = self.held_tier(current_type)
-        requested, requested_band = self.requested_tier(held)
+        held_funding = self.held_funding(reference_type)
+        held = self.held_tier(current_type, held_funding)
+        requested, requested_band, requested_funding = self.requested_tier(held, reference_type)
+        claimed_funding = (
+            requested_funding if profile.request == "increased_funding" else held_funding
+        )
         rising = self.rising_domains(levels)
         classification = classify(
             recommended=TIER_RANK[tier],
@@ -128,12 +202,20 @@ class _Evaluation:
             requested=None if requested is None else TIER_RANK[requested],
             mainstream_capable=mainstream.route is not None,
             need_rising=bool(rising),
-            recommended_band=None if band is None else band.number,
-            claimed_band=requested_band
-            if profile.request == "increased_funding"
-            else profile.held_band,
+            recommended_funding=recommended_funding,
+            claimed_funding=claimed_funding,
         )
-        self.note_classification(classification, tier, held, requested, mainstream, band)
+        self.note_classification(
+            classification,
+            tier,
+            held,
+            requested,
+            mainstream,
+            band,
+            above,
+            claimed_funding,
+            recommended_funding,
+        )
 
         domain_code = [domain.code for domain in ruleset.domains]
         return Recommendation(
@@ -146,10 +228,14 @@ class _Evaluation:
             area_points=area_scores,
             total_points=total,
             band=band,
-            top_up_by_setting_type=top_ups,
-            base_funding_by_setting_type=dict(ruleset.base_funding),
+            above_range=above,
+            above_range_outcome=ruleset.above_range_outcome if above else None,
+            annual_top_up_by_setting_type=annual_top_ups,
+            annual_base_by_setting_type=base,
             current_setting_type=current_type,
-            top_up_at_current_setting=top_up_at_current,
+            hours_variant=hours,
+            top_up=figure,
+            annual_top_up_at_current_setting=top_up_at_current,
             tier=tier,
             tier_name=ruleset.tier_name(tier),
             provision=provision,
@@ -165,6 +251,7 @@ class _Evaluation:
             held_tier=held,
             requested_tier=requested,
             requested_band=requested_band,
+            claimed_funding=claimed_funding,
             rising_domains=tuple(domain_code[d] for d in rising),
             classification=classification,
             trace=tuple(self.trace),
@@ -223,15 +310,39 @@ class _Evaluation:
             scores.append(AreaScore(area.code, area.name, points, uncapped))
         return tuple(scores)
 
-    def note_band(self, total: int, band: Band | None) -> None:
-        if band is not None:
-            self.note(f"{plural(total, 'point')} is {band.name} ({band.points_range()})")
+    def note_band(self, total: int, band: Band | None, above: bool) -> None:
+        if above:
+            top = self.ruleset.top_band
+            self.note(
+                f"{plural(total, 'point')} is {self.ruleset.above_range_outcome} (the top band, "
+                f"{top.label}, ends at {top.max_points} points)"
+            )
+        elif band is not None:
+            self.note(f"{plural(total, 'point')} is {band.label} ({band.points_range()})")
         else:
             first = self.ruleset.bands[0]
             self.note(
-                f"{plural(total, 'point')} is below {first.name}, which starts at "
+                f"{plural(total, 'point')} is below {first.label}, which starts at "
                 f"{first.min_points:,} points, so no band applies"
             )
+
+    def hours_variant(self) -> int | None:
+        ruleset, attendance = self.ruleset, self.profile.attendance_hours
+        hours = ruleset.hours_for(attendance)
+        if hours is None:
+            return None
+        listed = join_names([f"{variant} hours" for variant in ruleset.funding.hours])
+        if attendance is None:
+            self.note(
+                f"This scheme's figures are for {listed} a week; the child's hours are not "
+                f"recorded, so the {hours}-hour figures are used"
+            )
+        else:
+            self.note(
+                f"The child attends {attendance:g} hours a week, so the {hours}-hour figures "
+                f"apply (this scheme's figures are for {listed} a week)"
+            )
+        return hours
 
     def current_setting_type(self) -> str | None:
         if self.profile.current_setting_type is not None:
@@ -239,20 +350,51 @@ class _Evaluation:
         index = self.current_setting_index()
         return None if index is None else self.register.settings[index].setting_type
 
-    def note_funding(self, band: Band | None, current_type: str | None, top_ups: dict) -> None:
-        if band is None:
-            self.note("No top-up funding applies below the first band")
-        elif current_type is not None:
+    def note_funding(
+        self,
+        band: Band | None,
+        above: bool,
+        current_type: str | None,
+        hours: int | None,
+        figure: TopUpFigure | None,
+    ) -> None:
+        ruleset = self.ruleset
+        if above:
             self.note(
-                f"{band.name} carries a top-up of {pounds(top_ups[current_type])} a year at a "
-                f"{setting_type_phrase(current_type)}, on top of base funding of "
-                f"{pounds(self.ruleset.base_funding[current_type])}"
+                "No band's amount applies: the funding is agreed for this child individually, "
+                "so the case goes to panel"
+            )
+        elif band is None:
+            self.note("No top-up funding applies below the first band")
+        elif not band.funded:
+            self.note(f"{band.label} carries no top-up funding")
+        elif current_type is not None and figure is None:
+            self.note(f"{band.label} carries no top-up at {a_setting_type(current_type)}")
+        elif current_type is not None:
+            annual_base = ruleset.annual_base(current_type, hours)
+            base = (
+                ""
+                if annual_base is None
+                else f", on top of base funding of {money(annual_base)} a year"
+            )
+            self.note(
+                f"{band.label} carries a top-up of {figure_phrase(figure)} at "
+                f"{a_setting_type(current_type)}{base}"
             )
         else:
-            self.note(
-                f"{band.name} carries a top-up of {pounds(min(top_ups.values()))} to "
-                f"{pounds(max(top_ups.values()))} a year, depending on the type of setting"
-            )
+            figures = [top_up_figure(ruleset, band, code, hours) for code in SETTING_TYPE_CODES]
+            figures = [figure for figure in figures if figure is not None]
+            low = min(figures, key=lambda f: f.annual)
+            high = max(figures, key=lambda f: f.annual)
+            if low.annual == high.annual:
+                self.note(
+                    f"{band.label} carries a top-up of {figure_phrase(low)} in any type of setting"
+                )
+            else:
+                self.note(
+                    f"{band.label} carries a top-up of {money(low.annual)} to "
+                    f"{money(high.annual)} a year, depending on the type of setting"
+                )
 
     # The current setting and matching
 
@@ -405,8 +547,8 @@ class _Evaluation:
         elif current_index is not None:
             record = register.settings[current_index]
             self.note(
-                f"The current setting, {record.name}, is a "
-                f"{setting_type_phrase(record.setting_type)}, not a mainstream setting"
+                f"The current setting, {record.name}, is "
+                f"{a_setting_type(record.setting_type)}, not a mainstream setting"
             )
         local = meeting & register.mainstream_mask
         if current_index is not None:
@@ -545,40 +687,87 @@ class _Evaluation:
 
     # Classification
 
-    def held_tier(self, current_type: str | None) -> str:
+    def held_funding(self, reference_type: str) -> int | None:
+        """Pence a year the held band is worth under the scheme it belongs to."""
+        scheme = self.held_scheme
+        band = scheme.band_by_number(self.profile.held_band)
+        if band is None:
+            return None
+        return scheme.annual_top_up(
+            band, reference_type, scheme.hours_for(self.profile.attendance_hours)
+        )
+
+    def held_band_phrase(self, held_funding: int | None) -> str:
+        number = self.profile.held_band
+        if number is None:
+            return ""
+        scheme = self.held_scheme
+        band = scheme.band_by_number(number)
+        if band is None:
+            return (
+                f", funded at a band numbered {number}, which {scheme.name} does not have, so "
+                "its funding is not known"
+            )
+        under = "" if scheme is self.ruleset else f" under {scheme.name}"
+        return f", funded at {band.label}{under} ({money(held_funding)} a year)"
+
+    def held_tier(self, current_type: str | None, held_funding: int | None) -> str:
         profile = self.profile
         policy = self.ruleset.classification
         held = policy.held_tier_by_status[profile.sen_status]
         placed = ""
         if profile.sen_status == "E" and current_type in policy.specialist_setting_types:
             held = "specialist"
-            placed = f" at a {setting_type_phrase(current_type)}"
-        funded = "" if profile.held_band is None else f", funded at band {profile.held_band}"
+            placed = f" at {a_setting_type(current_type)}"
         self.note(
             f"Held: {SEN_STATUS_LABELS[profile.sen_status]}{placed}, which counts as the "
-            f"{self.ruleset.tier_name(held)} tier{funded}"
+            f"{self.ruleset.tier_name(held)} tier{self.held_band_phrase(held_funding)}"
         )
         return held
 
-    def requested_tier(self, held: str) -> tuple[str | None, int | None]:
+    def requested_band(self):
+        """The band an increased-funding request asks for: the one above the held band in its
+        scheme, or that scheme's first funded band when none is held; None above its top."""
+        scheme = self.held_scheme
+        held_band = scheme.band_by_number(self.profile.held_band)
+        if held_band is None:
+            return next((band for band in scheme.bands if band.funded), None)
+        position = scheme.bands.index(held_band)
+        return scheme.bands[position + 1] if position + 1 < len(scheme.bands) else None
+
+    def requested_tier(
+        self, held: str, reference_type: str
+    ) -> tuple[str | None, int | None, int | None]:
+        """The requested tier, and for an increased-funding request the requested band's
+        number and its pence a year."""
         request = self.profile.request
         if request == "none":
             self.note("Nothing further is requested")
-            return None, None
+            return None, None, None
         if request == "increased_funding":
-            held_band = self.profile.held_band
-            band = self.ruleset.bands[0].number if held_band is None else held_band + 1
-            self.note(
-                f"Requested: increased funding, band {band} at the "
-                f"{self.ruleset.tier_name(held)} tier"
+            scheme = self.held_scheme
+            band = self.requested_band()
+            tier_name = self.ruleset.tier_name(held)
+            if band is None:
+                self.note(
+                    f"Requested: increased funding above the top band of {scheme.name}, at the "
+                    f"{tier_name} tier, which only a panel can agree"
+                )
+                return held, None, None
+            annual = scheme.annual_top_up(
+                band, reference_type, scheme.hours_for(self.profile.attendance_hours)
             )
-            return held, band
+            self.note(
+                f"Requested: increased funding, {band.label} ({money(annual)} a year) at the "
+                f"{tier_name} tier"
+            )
+            return held, band.number, annual
         tier = self.ruleset.classification.requested_tier[request]
         self.note(
             f"Requested: {REQUEST_LABELS[request]}, which counts as the "
             f"{self.ruleset.tier_name(tier)} tier"
         )
-        return tier, None
+        return tier, None, None
 
     def rising_domains(self, levels: tuple[int, ...]) -> tuple[int, ...]:
         previous = self.profile.previous_levels
@@ -606,6 +795,9 @@ class _Evaluation:
         requested: str | None,
         mainstream: _MainstreamFinding,
         band: Band | None,
+        above: bool,
+        claimed_funding: int | None,
+        recommended_funding: int | None,
     ) -> None:
         name = self.ruleset.tier_name
         recommended = name(tier)
@@ -627,10 +819,11 @@ class _Evaluation:
                     f"{recommended}, so the support could be reduced"
                 )
             case "could_be_reduced":
-                scored = "no band" if band is None else band.name
+                scored = "no band" if band is None else band.label
                 reason = (
-                    f"a higher band is held or requested than the {scored} the needs score, "
-                    "so the funding could be reduced"
+                    f"more funding is held or requested ({money(claimed_funding)} a year) than "
+                    f"the needs score ({scored}: {money(recommended_funding)} a year), so the "
+                    "funding could be reduced"
                 )
             case "could_be_delayed":
                 reason = (

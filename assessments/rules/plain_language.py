@@ -1,4 +1,8 @@
-"""A recommendation retold for parents and carers: no codes, no jargon, no money figures."""
+"""A recommendation retold for parents and carers: no codes, no jargon, no money figures.
+
+The funding band is named as the council publishes it ("C4", "Band 3 – Targeted plus"), since
+that is the name families meet in their letters; above the scheme's range, the family is told
+that a panel will agree the funding for their child individually."""
 
 from __future__ import annotations
 
@@ -36,6 +40,9 @@ def explain_for_parents(recommendation: Recommendation, ruleset: RuleSet) -> lis
     if any(recommendation.levels.values()):
         paragraphs.append(_where(recommendation, ruleset.matching.mainstream_types))
     paragraphs.append(SUPPORT_BY_TIER[recommendation.tier])
+    band = _band(recommendation)
+    if band:
+        paragraphs.append(band)
     if recommendation.provision:
         paragraphs.append("The help we suggest for your child:")
         paragraphs.extend(
@@ -58,6 +65,28 @@ def explain_for_parents(recommendation: Recommendation, ruleset: RuleSet) -> lis
         "something is missing or not right."
     )
     return paragraphs
+
+
+def _band(recommendation: Recommendation) -> str | None:
+    if recommendation.above_range:
+        return (
+            "Your child's needs are higher than the council's funding scheme sets amounts for, "
+            "so the extra funding for your child will be agreed for them individually by a "
+            "panel."
+        )
+    band = recommendation.band
+    if band is None:
+        return None
+    if not band.funded:
+        return (
+            f"Under the council's funding scheme your child's needs are in {band.label}: the "
+            "help comes from what the school or setting already has, without extra funding "
+            "from the council."
+        )
+    return (
+        f"Under the council's funding scheme your child's needs are in {band.label}, which "
+        "gives the school or setting extra funding for the help they need."
+    )
 
 
 def _needs(recommendation: Recommendation, names: dict[str, str], domain_count: int) -> str:

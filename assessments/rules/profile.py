@@ -63,7 +63,10 @@ class Profile:
     `setting_ability` and `family_capacity` rate, 0–3, how well the current setting and the
     family can support each need. A missing rating counts as 3 (fully able): the engine never
     adds support, raises a tier or rules out the current setting on evidence nobody recorded.
-    `held_band` is the band number currently funded, if any.
+    `held_band` is the band number currently funded, if any, on the scale of the scheme it was
+    funded under (the authority's active scheme: see `evaluate`'s `held_scheme`).
+    `attendance_hours` is how many hours a week the child attends their setting, where a
+    scheme's figures vary by hours (early years 15 or 30 hours); None when not recorded.
     """
 
     levels: Mapping[str, int]
@@ -76,6 +79,7 @@ class Profile:
     held_band: int | None = None
     request: str = "none"
     previous_levels: Mapping[str, int] | None = None
+    attendance_hours: float | None = None
 
     def __post_init__(self) -> None:
         _check_scale(self.levels, MAX_NEED_LEVEL, "need level")
@@ -92,3 +96,11 @@ class Profile:
             not _is_whole_number(self.held_band) or self.held_band < 0
         ):
             raise ValueError(f"held_band must be a band number: {self.held_band!r}")
+        if self.attendance_hours is not None and (
+            isinstance(self.attendance_hours, bool)
+            or not isinstance(self.attendance_hours, int | float)
+            or not 0 <= self.attendance_hours <= 168
+        ):
+            raise ValueError(
+                f"attendance_hours must be hours a week from 0 to 168: {self.attendance_hours!r}"
+            )

@@ -54,6 +54,21 @@ class MatchedSetting:
 
 
 @dataclass(frozen=True, slots=True)
+class TopUpFigure:
+    """The top-up at one type of setting, as the scheme publishes it and as a year's worth."""
+
+    setting_type: str
+    # Pence per period, as published.
+    published: int
+    per: str
+    per_year: int
+    # The hours-a-week variant the figure is for, if the scheme's figures vary by hours.
+    hours: int | None
+    # Pence a year: what totals, replays and classifications add up and compare.
+    annual: int
+
+
+@dataclass(frozen=True, slots=True)
 class Recommendation:
     ruleset_id: str
     ruleset_version: str
@@ -64,11 +79,23 @@ class Recommendation:
     area_points: tuple[AreaScore, ...]
     total_points: int
     band: Band | None
-    top_up_by_setting_type: Mapping[str, int]
-    base_funding_by_setting_type: Mapping[str, int]
+    # True when the total is above the top band's range: no band, no amount, a panel decides.
+    above_range: bool
+    # The scheme's words for that outcome when it applies, else None.
+    above_range_outcome: str | None
+    # Pence a year per setting type for the band (0 with no top-up; empty above the range).
+    annual_top_up_by_setting_type: Mapping[str, int]
+    # Pence a year per setting type; None when the scheme states no base funding.
+    annual_base_by_setting_type: Mapping[str, int] | None
     # The profile's setting type, or the register's for the current setting.
     current_setting_type: str | None
-    top_up_at_current_setting: int | None
+    # The hours variant the figures are for (None when the scheme has none).
+    hours_variant: int | None
+    # The band's figure at the current setting (None: no current setting, no top-up or above).
+    top_up: TopUpFigure | None
+    # Pence a year at the current setting: 0 below the first band or in a band with no top-up,
+    # None with no current setting or above the scheme's range.
+    annual_top_up_at_current_setting: int | None
     tier: str
     tier_name: str
     provision: tuple[ProvisionItem, ...]
@@ -85,6 +112,10 @@ class Recommendation:
     held_tier: str
     requested_tier: str | None
     requested_band: int | None
+    # Pence a year that the held (or, for an increased-funding request, the requested) band is
+    # worth under the scheme it belongs to, at the current type of setting: money, so schemes
+    # with different scales compare.
+    claimed_funding: int | None
     rising_domains: tuple[str, ...]
     classification: str
     trace: tuple[str, ...]

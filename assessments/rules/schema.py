@@ -8,9 +8,10 @@ they point at have parsed.
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from types import MappingProxyType
 from typing import Any
@@ -27,7 +28,9 @@ from assessments.rules.codes import (
     TIER_CODES,
     TIER_RANK,
 )
+from assessments.rules.money import PERIODS, YEARLY, Amount, Period, TopUp, money, pence_from
 from assessments.rules.ruleset import (
+    ABOVE_RANGE_OUTCOME,
     SCORING_MODES,
     Area,
     Band,
@@ -35,14 +38,22 @@ from assessments.rules.ruleset import (
     Domain,
     FamilyPolicy,
     FamilySupportOption,
+    FundingPolicy,
     MatchingPolicy,
     ProvisionOption,
+    Published,
     RuleSet,
     TierRule,
     TierStepUp,
 )
+from assessments.rules.yaml_problems import locate, plain_yaml_problem
 
-SUPPORTED_SCHEMA_VERSION = 1
+# Version 1: bands by starting points with the top band open-ended, a top-up for every band and
+# setting type in whole pounds a year, tiers required. Version 2: bands with explicit ranges and
+# their own top-up (pounds and pence, per year or term, by hours, one amount for every setting
+# with exceptions), an outcome above the top band, optional funding section and tiers.
+SUPPORTED_SCHEMA_VERSIONS = (1, 2)
+SUPPORTED_SCHEMA_VERSION = 2
 LEVEL_COUNT = MAX_NEED_LEVEL + 1
 IDENTIFIER = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
@@ -73,6 +84,15 @@ DEFAULT_REQUESTED_TIER = {
 class RulesetProblem:
     key_path: str
     problem: str
+    # The line of the file the problem is on, where the rule set came from YAML text.
+    line: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is not None and self.key_path != f"line {self.line}":
+            return f"Line {self.line} ({self.key_path}): {self.problem}"
+        if self.line is not None:
+            return f"Line {self.line}: {self.problem}"
+        return f"{self.key_path}: {self.problem}"
 
 
 # Bounds on what a rule file may ask of the engine (see _Checker.whole_number and _condition).
@@ -127,8 +147,11 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the key {key!r} appears twice", key_node.start_mark
+                raise _Refused(
+                    None,
+                    None,
+                    f"the name {key!r} appears twice at this level: keep one of them",
+                    key_node.start_mark,
                 )
             seen.add(key)
         return super().construct_mapping(node, deep)
@@ -139,7 +162,12 @@ _UniqueKeyLoader.add_constructor(
 )
 
 
-def ruleset_from_yaml(text: str, source: str) -> RuleSet:
+def ruleset_from_yaml(
+    text: str, source: str, known_domains: Mapping[str, str] | None = None
+) -> RuleSet:
+    """Read a rule set from YAML text. Problems say, in plain English, what is wrong and on
+    which line; with ``known_domains`` (the needs framework's codes and names) a domain code
+    outside the framework is refused."""
     try:
         # As safe as yaml.safe_load: the loader is a SafeLoader that also rejects repeated keys.
         data = yaml.load(text, Loader=_UniqueKeyLoader)
@@ -148,13 +176,24 @@ def ruleset_from_yaml(text: str, source: str) -> RuleSet:
             source, [RulesetProblem("(file)", "is nested too deeply to be a rule set")]
         ) from None
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "(file)"
-        problem = getattr(error, "problem", None) or str(error)
-        if not isinstance(error, _Refused):
-            problem = f"is not valid YAML: {problem}"
-        raise RulesetError(source, [RulesetProblem(where, problem)]) from None
-    return parse_ruleset(data, source)
+        if isinstance(error, _Refused):
+            mark = error.problem_mark
+            line = None if mark is None else mark.line + 1
+            where = "(file)" if line is None else f"line {line}"
+            raise RulesetError(source, [RulesetProblem(where, error.problem, line)]) from None
+        line, problem = plain_yaml_problem(error, text)
+        where = "(file)" if line is None else f"line {line}"
+        raise RulesetError(source, [RulesetProblem(where, problem, line)]) from None
+    try:
+        return parse_ruleset(data, source, known_domains)
+    except RulesetError as error:
+        located = [
+            problem
+            if problem.line is not None
+            else replace(problem, line=locate(text, problem.key_path))
+            for problem in error.errors
+        ]
+        raise RulesetError(source, located) from None
 
 
 def _describe(value: object) -> str:
@@ -335,10 +374,9 @@ class _Context:
 
     domain_codes: tuple[str, ...] | None
     area_codes: tuple[str, ...] | None
-    band_numbers: tuple[int, ...] | None
 
 
-TOP_REQUIRED = (
+TOP_REQUIRED_V1 = (
     "schema_version",
     "id",
     "name",
@@ -352,23 +390,76 @@ TOP_REQUIRED = (
     "funding",
     "tiers",
 )
-TOP_OPTIONAL = ("source", "tier_step_up", "matching", "family", "provision", "classification")
+TOP_OPTIONAL_V1 = ("source", "tier_step_up", "matching", "family", "provision", "classification")
+TOP_REQUIRED = (
+    "schema_version",
+    "id",
+    "name",
+    "version",
+    "effective_from",
+    "description",
+    "areas",
+    "domains",
+    "points",
+    "bands",
+)
+TOP_OPTIONAL = (
+    "source",
+    "published",
+    "funding",
+    "above_top_band",
+    "tiers",
+    "tier_step_up",
+    "matching",
+    "family",
+    "provision",
+    "classification",
+)
+
+# The tiers a scheme that sets none is given: the Valuing SEND classification needs a tier, and
+# these depend only on need levels and mainstream settings, never on a scheme's points scale.
+STANDARD_TIERS = (
+    {
+        "tier": "specialist",
+        "when": {"all": [{"any_level_at_least": 4}, {"no_mainstream_setting_meets": True}]},
+    },
+    {"tier": "targeted_plus", "when": {"any_level_at_least": 3}},
+    {"tier": "sen_support", "when": {"any_level_at_least": 2}},
+    {"tier": "universal"},
+)
 
 
-def parse_ruleset(data: object, source: str) -> RuleSet:
-    """Validate plain data (as loaded from YAML) and build a RuleSet, or raise RulesetError."""
-    check = _Checker()
-    root = check.mapping(data, "", TOP_REQUIRED, TOP_OPTIONAL)
-    if root is None:
-        raise RulesetError(source, check.problems)
-
-    schema_version = check.field(root, "schema_version", "", check.whole_number)
-    if schema_version is not None and schema_version != SUPPORTED_SCHEMA_VERSION:
+def _schema_version(check: _Checker, root: dict) -> int | None:
+    version = check.field(root, "schema_version", "", check.whole_number)
+    if version is not None and version not in SUPPORTED_SCHEMA_VERSIONS:
         check.report(
             "schema_version",
-            f"version {schema_version} is not supported "
-            f"(this engine reads version {SUPPORTED_SCHEMA_VERSION})",
+            f"version {version} is not supported (this engine reads versions "
+            f"{' and '.join(str(v) for v in SUPPORTED_SCHEMA_VERSIONS)})",
         )
+        return None
+    return version
+
+
+def parse_ruleset(
+    data: object, source: str, known_domains: Mapping[str, str] | None = None
+) -> RuleSet:
+    """Validate plain data (as loaded from YAML) and build a RuleSet, or raise RulesetError.
+    With ``known_domains`` (the needs framework's codes and names), a domain the framework
+    does not have is refused with the nearest code it does have."""
+    check = _Checker()
+    if not isinstance(data, dict):
+        check.mapping(data, "")
+        raise RulesetError(source, check.problems)
+    schema_version = _schema_version(check, data)
+    legacy = schema_version == 1
+    root = check.mapping(
+        data,
+        "",
+        TOP_REQUIRED_V1 if legacy else TOP_REQUIRED,
+        TOP_OPTIONAL_V1 if legacy else TOP_OPTIONAL,
+    )
+
     ruleset_id = check.field(root, "id", "", check.identifier)
     name = check.field(root, "name", "", check.text)
     version = check.field(root, "version", "", lambda value, path: _version(check, value, path))
@@ -377,11 +468,18 @@ def parse_ruleset(data: object, source: str) -> RuleSet:
     )
     description = check.field(root, "description", "", check.text)
     ruleset_source = check.field(root, "source", "", check.text)
+    published = check.field(
+        root, "published", "", lambda value, path: _published(check, value, path)
+    )
+    above_text = check.field(root, "above_top_band", "", check.text)
 
     areas = check.field(root, "areas", "", lambda value, path: _areas(check, value, path))
     area_codes = tuple(area.code for area in areas) if areas is not None else None
     domains = check.field(
-        root, "domains", "", lambda value, path: _domains(check, value, path, area_codes)
+        root,
+        "domains",
+        "",
+        lambda value, path: _domains(check, value, path, area_codes, known_domains),
     )
     if areas is not None and domains is not None:
         used_areas = {domain.area for domain in domains}
@@ -393,16 +491,26 @@ def parse_ruleset(data: object, source: str) -> RuleSet:
     points = check.field(
         root, "points", "", lambda value, path: _points(check, value, path, domain_codes)
     )
-    bands = check.field(root, "bands", "", lambda value, path: _bands(check, value, path))
-    context = _Context(
-        domain_codes=domain_codes,
-        area_codes=area_codes,
-        band_numbers=tuple(band.number for band in bands) if bands is not None else None,
-    )
-    funding = check.field(
-        root, "funding", "", lambda value, path: _funding(check, value, path, context)
-    )
-    tiers = check.field(root, "tiers", "", lambda value, path: _tiers(check, value, path, context))
+    if legacy:
+        bands = check.field(root, "bands", "", lambda value, path: _bands_v1(check, value, path))
+        funding = None
+        if bands is not None:
+            found = check.field(
+                root, "funding", "", lambda value, path: _funding_v1(check, value, path, bands)
+            )
+            funding, bands = found if found is not None else (None, None)
+    else:
+        funding = _funding(check, root.get("funding", {}), "funding")
+        bands = check.field(
+            root, "bands", "", lambda value, path: _bands(check, value, path, funding)
+        )
+    context = _Context(domain_codes=domain_codes, area_codes=area_codes)
+    if "tiers" in root or legacy:
+        tiers = check.field(
+            root, "tiers", "", lambda value, path: _tiers(check, value, path, context)
+        )
+    else:
+        tiers = _tiers(check, list(STANDARD_TIERS), "tiers", context)
     tier_step_up = check.field(
         root, "tier_step_up", "", lambda value, path: _tier_step_up(check, value, path, context)
     )
@@ -415,7 +523,6 @@ def parse_ruleset(data: object, source: str) -> RuleSet:
     if check.problems:
         raise RulesetError(source, check.problems)
     tier_rules, tier_names = tiers
-    base_funding, top_up = funding
     return RuleSet(
         schema_version=schema_version,
         id=ruleset_id,
@@ -428,8 +535,7 @@ def parse_ruleset(data: object, source: str) -> RuleSet:
         domains=domains,
         points=tuple(points[domain.code] for domain in domains),
         bands=bands,
-        base_funding=base_funding,
-        top_up=top_up,
+        funding=funding,
         tiers=tier_rules,
         tier_names=tier_names,
         tier_step_up=tier_step_up,
@@ -439,6 +545,9 @@ def parse_ruleset(data: object, source: str) -> RuleSet:
             {(code, level): items for (code, level, _), items in provision.items()}
         ),
         classification=classification,
+        tiers_from_scheme=legacy or "tiers" in root,
+        above_range_outcome=above_text or ABOVE_RANGE_OUTCOME,
+        published=published,
     )
 
 
@@ -498,8 +607,30 @@ def _areas(check: _Checker, value: object, path: str) -> tuple[Area, ...] | None
     return tuple(areas) if len(areas) == len(items) else None
 
 
+def _unknown_domain(code: str, known_domains: Mapping[str, str]) -> str:
+    """Why a domain code is refused, with the framework's nearest code."""
+    known = tuple(known_domains)
+    guesses = difflib.get_close_matches(code, known, n=1, cutoff=0.6)
+    if not guesses:
+        guesses = [k for k in known if code in k or k in code][:1]
+    if not guesses:
+        by_name = {name.lower(): k for k, name in known_domains.items()}
+        named = difflib.get_close_matches(code.replace("_", " "), tuple(by_name), n=1)
+        guesses = [by_name[named[0]]] if named else []
+    if guesses:
+        return (
+            f"{code!r} is not a domain of the needs framework: did you mean {guesses[0]!r} "
+            f"({known_domains[guesses[0]]})?"
+        )
+    return f"{code!r} is not a domain of the needs framework ({_one_of(known)})"
+
+
 def _domains(
-    check: _Checker, value: object, path: str, area_codes: tuple[str, ...] | None
+    check: _Checker,
+    value: object,
+    path: str,
+    area_codes: tuple[str, ...] | None,
+    known_domains: Mapping[str, str] | None = None,
 ) -> tuple[Domain, ...] | None:
     items = check.sequence(value, path)
     if items is None:
@@ -512,6 +643,9 @@ def _domains(
         if fields is None:
             continue
         code = check.field(fields, "code", here, check.identifier)
+        if code is not None and known_domains is not None and code not in known_domains:
+            check.report(_key(here, "code"), _unknown_domain(code, known_domains))
+            code = None
         if code is not None:
             _unique(check, _key(here, "code"), code, seen)
         name = check.field(fields, "name", here, check.text)
@@ -584,7 +718,8 @@ def _points(
     return {code: overrides.get(code, default) for code in domain_codes}
 
 
-def _bands(check: _Checker, value: object, path: str) -> tuple[Band, ...] | None:
+def _bands_v1(check: _Checker, value: object, path: str) -> tuple[Band, ...] | None:
+    """Schema 1: bands by starting points; each ends where the next starts, the top one never."""
     items = check.sequence(value, path)
     if items is None:
         return None
@@ -645,37 +780,386 @@ def _amounts_by_setting_type(check: _Checker, value: object, path: str) -> dict[
     return amounts
 
 
-def _funding(
-    check: _Checker, value: object, path: str, context: _Context
-) -> tuple[MappingProxyType, MappingProxyType] | None:
+def _yearly_pounds(amounts: dict[str, int]) -> TopUp:
+    return TopUp(
+        every=None,
+        exceptions=MappingProxyType(
+            {code: Amount(((None, pounds * 100),)) for code, pounds in amounts.items()}
+        ),
+    )
+
+
+def _funding_v1(
+    check: _Checker, value: object, path: str, bands: tuple[Band, ...]
+) -> tuple[FundingPolicy, tuple[Band, ...]] | None:
+    """Schema 1: whole pounds a year for every band and every setting type."""
     fields = check.mapping(value, path, ("base", "top_up"))
     if fields is None:
         return None
+    numbers = tuple(band.number for band in bands)
     base = check.field(fields, "base", path, lambda v, p: _amounts_by_setting_type(check, v, p))
     top_up_path = _key(path, "top_up")
     table = check.field(fields, "top_up", path, check.open_mapping)
-    if table is None or context.band_numbers is None:
+    if table is None:
         return None
-    top_up: dict[int, MappingProxyType] = {}
+    top_up: dict[int, TopUp] = {}
     for key, row in table.items():
-        if key not in context.band_numbers:
+        if key not in numbers:
             check.report(
-                _key(top_up_path, key),
-                f"is not a band number in bands ({_one_of(context.band_numbers)})",
+                _key(top_up_path, key), f"is not a band number in bands ({_one_of(numbers)})"
             )
             continue
         amounts = _amounts_by_setting_type(check, row, _key(top_up_path, key))
         if amounts is not None:
-            top_up[key] = MappingProxyType(amounts)
-    for number in context.band_numbers:
+            top_up[key] = _yearly_pounds(amounts)
+    for number in numbers:
         if number not in table:
             check.report(
                 _key(top_up_path, number), "is required but missing (every band needs a top-up row)"
             )
-    if base is None or len(top_up) != len(context.band_numbers) or len(table) != len(top_up):
+    if base is None or len(top_up) != len(numbers) or len(table) != len(top_up):
         return None
-    ordered = {number: top_up[number] for number in context.band_numbers}
-    return MappingProxyType(base), MappingProxyType(ordered)
+    policy = FundingPolicy(period=YEARLY, hours=(), default_hours=None, base=_yearly_pounds(base))
+    return policy, tuple(replace(band, top_up=top_up[band.number]) for band in bands)
+
+
+# Schema 2
+
+HOURS_KEY = re.compile(r"(\d{1,3}) hours?")
+EVERY_SETTING = "all"
+NO_TOP_UP = "none"
+AMOUNT_EXAMPLE = (
+    "an amount in pounds such as 1240 or 125.50, or one amount per hours a week such as "
+    "{15 hours: 125.50, 30 hours: 251}"
+)
+
+
+def _money(check: _Checker, value: object, path: str) -> int | None:
+    pence = pence_from(value)
+    if pence is None:
+        check.report(
+            path,
+            f"must be an amount in pounds and pence, such as 1240 or 125.50, not {_describe(value)}",
+        )
+        return None
+    if pence < 0:
+        check.report(path, f"must not be negative, not {money(pence)}")
+        return None
+    if pence > LARGEST_NUMBER * 100:
+        check.report(path, f"must be at most {money(LARGEST_NUMBER * 100)}, not {money(pence)}")
+        return None
+    return pence
+
+
+def _is_hours_mapping(value: object) -> bool:
+    return isinstance(value, dict) and any(
+        isinstance(key, str) and HOURS_KEY.fullmatch(key.strip()) for key in value
+    )
+
+
+def _amount(check: _Checker, value: object, path: str) -> Amount | None:
+    """An amount: one figure, or one per hours a week ({15 hours: 125.50, 30 hours: 251})."""
+    if _is_hours_mapping(value):
+        figures = []
+        valid = True
+        for key, figure in value.items():
+            here = _key(path, key)
+            match = HOURS_KEY.fullmatch(key.strip()) if isinstance(key, str) else None
+            if match is None:
+                check.report(
+                    here, "must be a number of hours a week written like '15 hours' or '30 hours'"
+                )
+                valid = False
+                continue
+            hours = int(match.group(1))
+            if not 1 <= hours <= 168:
+                check.report(here, f"must be from 1 to 168 hours a week, not {hours}")
+                valid = False
+                continue
+            pence = _money(check, figure, here)
+            if pence is None:
+                valid = False
+                continue
+            figures.append((hours, pence))
+        hours_seen = [hours for hours, _ in figures]
+        if len(set(hours_seen)) != len(hours_seen):
+            check.report(path, "gives the same number of hours twice")
+            return None
+        return Amount(tuple(sorted(figures))) if valid and figures else None
+    if isinstance(value, dict | list):
+        check.report(path, f"must be {AMOUNT_EXAMPLE}, not {_describe(value)}")
+        return None
+    pence = _money(check, value, path)
+    return None if pence is None else Amount(((None, pence),))
+
+
+def _setting_type_hint(key: object) -> str:
+    match = difflib.get_close_matches(str(key), (EVERY_SETTING, *SETTING_TYPE_CODES), n=1)
+    suggestion = f"did you mean {match[0]!r}? " if match else ""
+    return f"{suggestion}({_one_of((EVERY_SETTING, *SETTING_TYPE_CODES))})"
+
+
+def _top_up(check: _Checker, value: object, path: str, allow_none: bool) -> TopUp | str | None:
+    """A band's top-up: an amount for every setting type; a mapping of `all` and setting-type
+    exceptions; or `none`. Returns NO_TOP_UP for none, None when invalid."""
+    if value is None or (isinstance(value, str) and value.strip().lower() == NO_TOP_UP):
+        if allow_none:
+            return NO_TOP_UP
+        check.report(path, f"must be {AMOUNT_EXAMPLE}")
+        return None
+    if not isinstance(value, dict) or _is_hours_mapping(value):
+        amount = _amount(check, value, path)
+        return None if amount is None else TopUp(every=amount, exceptions=MappingProxyType({}))
+    every = None
+    exceptions: dict[str, Amount] = {}
+    valid = True
+    for key, figure in value.items():
+        here = _key(path, key)
+        if key != EVERY_SETTING and key not in SETTING_TYPE_CODES:
+            check.report(here, f"is not a type of setting: {_setting_type_hint(key)}")
+            valid = False
+            continue
+        amount = _amount(check, figure, here)
+        if amount is None:
+            valid = False
+        elif key == EVERY_SETTING:
+            every = amount
+        else:
+            exceptions[key] = amount
+    if valid and every is None:
+        missing = [code for code in SETTING_TYPE_CODES if code not in exceptions]
+        if missing:
+            check.report(
+                path,
+                f"needs an amount for every type of setting: give '{EVERY_SETTING}' "
+                f"(and exceptions), or list {', '.join(missing)} too",
+            )
+            valid = False
+    if not valid:
+        return None
+    return TopUp(every=every, exceptions=MappingProxyType(exceptions))
+
+
+def _funding(check: _Checker, value: object, path: str) -> FundingPolicy | None:
+    """How the scheme's figures are published: per year (the default) or per term with the
+    number of terms a year; the hours a week its figures vary by; base funding."""
+    fields = check.mapping(
+        value, path, (), ("per", "terms_per_year", "hours", "default_hours", "base")
+    )
+    if fields is None:
+        return None
+    per = check.choice(fields.get("per", "year"), _key(path, "per"), PERIODS, "a period")
+    per_year = 1
+    if per == "term":
+        if "terms_per_year" not in fields:
+            check.report(
+                _key(path, "terms_per_year"),
+                "is required when amounts are per term (how many terms a year, such as 3)",
+            )
+            per = None
+        else:
+            per_year = check.whole_number(
+                fields["terms_per_year"], _key(path, "terms_per_year"), minimum=1, maximum=12
+            )
+    elif "terms_per_year" in fields and per is not None:
+        check.report(
+            _key(path, "terms_per_year"), "only applies when amounts are per term (per: term)"
+        )
+        per = None
+    hours: tuple[int, ...] = ()
+    if "hours" in fields:
+        listed = check.sequence(fields["hours"], _key(path, "hours"))
+        parsed = [
+            check.whole_number(item, _item(_key(path, "hours"), i), minimum=1, maximum=168)
+            for i, item in enumerate(listed or [])
+        ]
+        if listed is None or None in parsed:
+            hours = None
+        elif len(set(parsed)) != len(parsed):
+            check.report(_key(path, "hours"), "lists the same number of hours twice")
+            hours = None
+        else:
+            hours = tuple(sorted(parsed))
+    default_hours = None
+    if hours:
+        default_hours = fields.get("default_hours", hours[-1])
+        if default_hours not in hours:
+            check.report(
+                _key(path, "default_hours"),
+                f"must be one of the hours listed ({_one_of(hours)}), not {_describe(default_hours)}",
+            )
+            default_hours = None
+    elif "default_hours" in fields and hours is not None:
+        check.report(_key(path, "default_hours"), "needs the hours listed (hours: [15, 30])")
+        hours = None
+    base = None
+    if "base" in fields:
+        base = _top_up(check, fields["base"], _key(path, "base"), allow_none=False)
+    if None in (per, per_year, hours) or ("base" in fields and base is None):
+        return None
+    if hours and default_hours is None:
+        return None
+    return FundingPolicy(
+        period=Period(per, per_year), hours=hours, default_hours=default_hours, base=base
+    )
+
+
+def _band_label(name: str, low: int, high: int) -> str:
+    return f"{name} ({low}–{high})"
+
+
+def _bands(
+    check: _Checker, value: object, path: str, funding: FundingPolicy | None
+) -> tuple[Band, ...] | None:
+    """Schema 2: named bands with explicit ranges, lowest first, contiguous and not
+    overlapping, each with its own top-up (or none, below the first funded band)."""
+    items = check.sequence(value, path)
+    if items is None:
+        return None
+    bands: list[Band | None] = []
+    seen_names: dict[str, str] = {}
+    for index, item in enumerate(items):
+        here = _item(path, index)
+        fields = check.mapping(
+            item, here, ("name", "min_points", "max_points"), ("top_up", "description")
+        )
+        if fields is None:
+            bands.append(None)
+            continue
+        name = check.field(fields, "name", here, check.text)
+        if name is not None:
+            _unique(check, _key(here, "name"), name, seen_names)
+        description = check.field(fields, "description", here, check.text)
+        low = check.field(
+            fields, "min_points", here, lambda v, p: check.whole_number(v, p, minimum=0)
+        )
+        high = check.field(
+            fields, "max_points", here, lambda v, p: check.whole_number(v, p, minimum=0)
+        )
+        top_up = (
+            _top_up(check, fields["top_up"], _key(here, "top_up"), allow_none=True)
+            if "top_up" in fields
+            else None
+        )
+        if "top_up" not in fields:
+            check.report(
+                _key(here, "top_up"),
+                f"is required but missing: give {AMOUNT_EXAMPLE}, or none for a band with no "
+                "top-up",
+            )
+        if None in (name, low, high, top_up) or ("description" in fields and description is None):
+            bands.append(None)
+            continue
+        if high < low:
+            check.report(
+                _key(here, "max_points"),
+                f"{_band_label(name, low, high)}: the band ends at {high} points, below where it "
+                f"starts ({low})",
+            )
+            bands.append(None)
+            continue
+        bands.append(
+            Band(
+                number=index + 1,
+                name=name,
+                min_points=low,
+                max_points=high,
+                description=description,
+                top_up=None if top_up == NO_TOP_UP else top_up,
+            )
+        )
+    if None in bands:
+        return None
+    valid = True
+    for index, (lower, upper) in enumerate(zip(bands, bands[1:], strict=False), start=1):
+        here = _item(path, index)
+        lower_label = _band_label(lower.name, lower.min_points, lower.max_points)
+        upper_label = _band_label(upper.name, upper.min_points, upper.max_points)
+        if upper.min_points < lower.min_points:
+            check.report(
+                here,
+                f"{upper_label} is listed after {lower_label}: list the bands from the fewest "
+                "points to the most",
+            )
+            valid = False
+        elif upper.min_points <= lower.max_points:
+            check.report(here, f"{lower_label} overlaps {upper_label}")
+            valid = False
+        elif upper.min_points > lower.max_points + 1:
+            gap = (
+                f"{lower.max_points + 1}"
+                if upper.min_points == lower.max_points + 2
+                else f"{lower.max_points + 1}–{upper.min_points - 1}"
+            )
+            check.report(
+                here,
+                f"there is a gap between {lower_label} and {upper_label}: {gap} points would "
+                "fall in no band",
+            )
+            valid = False
+        if lower.funded and not upper.funded:
+            check.report(
+                _key(here, "top_up"),
+                f"{upper.name} has no top-up but comes after {lower.name}, which has one: only "
+                "bands below the first funded band can have no top-up",
+            )
+            valid = False
+    if not any(band.funded for band in bands):
+        check.report(path, "no band has a top-up: give at least one band an amount")
+        valid = False
+    if funding is not None:
+        valid = _check_hours(check, path, bands, funding) and valid
+    return tuple(bands) if valid else None
+
+
+def _check_hours(check: _Checker, path: str, bands: list[Band], funding: FundingPolicy) -> bool:
+    """Every amount by hours gives the hours listed in funding.hours, and only such amounts."""
+    valid = True
+    for index, band in enumerate(bands):
+        if band.top_up is None:
+            continue
+        amounts = [("", band.top_up.every)] + list(band.top_up.exceptions.items())
+        for key, amount in amounts:
+            if amount is None:
+                continue
+            where = _key(_item(path, index), "top_up") + (f".{key}" if key else "")
+            if amount.by_hours and amount.hours() != funding.hours:
+                listed = ", ".join(f"{hours} hours" for hours in funding.hours) or "none"
+                check.report(
+                    where,
+                    f"{band.name} gives amounts for "
+                    f"{', '.join(f'{hours} hours' for hours in amount.hours())}, but "
+                    f"funding.hours lists {listed}: every amount by hours must give the same hours",
+                )
+                valid = False
+            elif not amount.by_hours and funding.hours:
+                check.report(
+                    where,
+                    f"{band.name} gives one amount, but funding.hours lists "
+                    f"{', '.join(f'{hours} hours' for hours in funding.hours)}: give an amount "
+                    "for each",
+                )
+                valid = False
+    return valid
+
+
+def _published(check: _Checker, value: object, path: str) -> Published | None:
+    fields = check.mapping(
+        value, path, ("by", "title", "date", "publishes", "assumptions"), ("url",)
+    )
+    if fields is None:
+        return None
+    by = check.field(fields, "by", path, check.text)
+    title = check.field(fields, "title", path, check.text)
+    day = check.field(fields, "date", path, lambda v, p: _date(check, v, p))
+    publishes = check.field(fields, "publishes", path, check.text)
+    assumptions = check.field(fields, "assumptions", path, check.text)
+    url = check.field(fields, "url", path, check.text)
+    if None in (by, title, day, publishes, assumptions) or ("url" in fields and url is None):
+        return None
+    return Published(
+        by=by, title=title, date=day, publishes=publishes, assumptions=assumptions, url=url
+    )
 
 
 CONDITION_KEYS = tuple(conditions.CONDITIONS)

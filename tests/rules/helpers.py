@@ -145,3 +145,74 @@ def profile(levels=None, **fields):
 def run(ruleset, levels=None, settings=(), **fields):
     register = SettingsRegister.build(settings, ruleset)
     return evaluate(profile(levels, **fields), ruleset, register)
+
+
+def ranged_data() -> dict:
+    """The small rule set in schema 2: named bands with explicit ranges, a "Local Offer" band with
+    no top-up below the first funded band, figures per term (3 terms a year) that vary by hours
+    a week, one amount for every setting type with an exception for special schools, and a top
+    band that ends below the highest total the scheme can give (60 points), so totals above 30
+    are above the scheme's range."""
+    data = small_data()
+    data["schema_version"] = 2
+    data["id"] = "small-ranged"
+    data["funding"] = {
+        "per": "term",
+        "terms_per_year": 3,
+        "hours": [15, 30],
+        "default_hours": 30,
+        "base": {"all": 0, "mainstream": 6000},
+    }
+    data["bands"] = [
+        {"name": "Local Offer", "min_points": 0, "max_points": 4, "top_up": "none"},
+        {
+            "name": "A1",
+            "description": "Support",
+            "min_points": 5,
+            "max_points": 11,
+            "top_up": {
+                "all": {"15 hours": 100.50, "30 hours": 201},
+                "state_special": {"15 hours": 400, "30 hours": 800},
+            },
+        },
+        {
+            "name": "B1",
+            "min_points": 12,
+            "max_points": 19,
+            "top_up": {"all": {"15 hours": 300, "30 hours": "600.25"}},
+        },
+        {
+            "name": "C1",
+            "min_points": 20,
+            "max_points": 30,
+            "top_up": {"15 hours": 1000, "30 hours": 2000},
+        },
+    ]
+    return data
+
+
+def ranged_ruleset(**changes):
+    data = ranged_data()
+    data.update(changes)
+    return parse_ruleset(data, "small-ranged.yaml")
+
+
+def bands_only_data() -> dict:
+    """A schema-2 scheme with bands only: no tiers (the standard ones apply), no funding section
+    (figures a year), one amount for every setting type, and an open question above 25."""
+    data = small_data()
+    data["schema_version"] = 2
+    data["id"] = "small-bands-only"
+    for key in ("funding", "tiers", "tier_step_up"):
+        del data[key]
+    data["bands"] = [
+        {"name": "Band 1", "min_points": 6, "max_points": 11, "top_up": 1250.75},
+        {"name": "Band 2", "min_points": 12, "max_points": 25, "top_up": 4000},
+    ]
+    return data
+
+
+def bands_only_ruleset(**changes):
+    data = bands_only_data()
+    data.update(changes)
+    return parse_ruleset(data, "small-bands-only.yaml")

@@ -5,9 +5,14 @@ from hypothesis import strategies as st
 from assessments.rule_files import load_shipped_rulesets
 from assessments.rules import Profile, SettingRecord
 from assessments.rules.codes import PHASE_CODES, REQUEST_CODES, SETTING_TYPE_CODES
-from tests.rules.helpers import small_ruleset
+from tests.rules.helpers import bands_only_ruleset, ranged_ruleset, small_ruleset
 
-RULESETS = [*load_shipped_rulesets().values(), small_ruleset()]
+RULESETS = [
+    *load_shipped_rulesets().values(),
+    small_ruleset(),
+    ranged_ruleset(),
+    bands_only_ruleset(),
+]
 # A code no rule set names, to show unknown domains are ignored.
 FOREIGN_DOMAIN = "not_in_any_rule_set"
 MAX_SETTINGS = 12
@@ -39,6 +44,7 @@ def profiles(draw, codes):
         held_band=draw(st.none() | st.integers(0, 11)),
         request=draw(st.sampled_from(REQUEST_CODES)),
         previous_levels=draw(st.none() | ratings(codes, 4)),
+        attendance_hours=draw(st.none() | st.sampled_from([0, 10, 15, 22.5, 30, 40])),
     )
 
 

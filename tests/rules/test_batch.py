@@ -40,6 +40,7 @@ def caseload_of(children, codes):
         held_bands=[child.held_band for child in children],
         requests=[child.request for child in children],
         refs=[f"child-{index}" for index in range(len(children))],
+        attendance_hours=[child.attendance_hours for child in children],
     )
 
 
@@ -47,8 +48,9 @@ def headline(recommendation):
     return (
         recommendation.tier,
         recommendation.band_number,
+        recommendation.above_range,
         recommendation.total_points,
-        recommendation.top_up_at_current_setting,
+        recommendation.annual_top_up_at_current_setting,
         recommendation.mainstream_capable,
         recommendation.classification,
     )
@@ -58,8 +60,9 @@ def row_headline(row):
     return (
         row.tier,
         row.band,
+        row.above_range,
         row.total_points,
-        row.top_up_at_current_setting,
+        row.annual_top_up_at_current_setting,
         row.mainstream_capable,
         row.classification,
     )
@@ -73,22 +76,26 @@ def caseloads(draw):
     codes = draw(st.permutations(pool).map(lambda codes: codes[: draw(st.integers(1, len(codes)))]))
     children = draw(st.lists(profiles(codes), min_size=1, max_size=16))
     records = draw(register_settings(domain_codes(ruleset)))
-    return ruleset, records, children, codes
+    # Held bands may belong to another scheme, with another scale (the active one in a replay).
+    held_scheme = draw(st.sampled_from([None, *RULESETS]))
+    return ruleset, records, children, codes, held_scheme
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(caseloads())
 def test_batch_equals_one_by_one(case):
-    ruleset, records, children, codes = case
+    """For every scheme: explicit ranges, amounts per term by hours with exceptions, totals
+    above the top band, no tiers, and held bands from another scheme."""
+    ruleset, records, children, codes, held_scheme = case
     register = SettingsRegister.build(records, ruleset)
 
-    result = evaluate_caseload(caseload_of(children, codes), ruleset, register)
+    result = evaluate_caseload(caseload_of(children, codes), ruleset, register, held_scheme)
 
     assert len(result) == len(children)
     for index, child in enumerate(children):
         row = result.row(index)
         assert row.ref == f"child-{index}"
-        assert row_headline(row) == headline(evaluate(child, ruleset, register))
+        assert row_headline(row) == headline(evaluate(child, ruleset, register, held_scheme))
 
 
 def test_batch_over_many_mainstream_settings_uses_several_words():
@@ -117,7 +124,8 @@ def test_rows_report_absent_values_as_none():
 
     row = evaluate_caseload(caseload, RULESET, SettingsRegister.build([], RULESET)).row(0)
 
-    assert (row.ref, row.band, row.top_up_at_current_setting) == (0, None, None)
+    assert (row.ref, row.band, row.annual_top_up_at_current_setting) == (0, None, None)
+    assert not row.above_range
     assert row.tier == "universal"
 
 

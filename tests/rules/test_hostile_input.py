@@ -37,8 +37,25 @@ def nested(depth):
             "bands[6].min_points: must be at most 10,000,000",
         ),
         (
-            changed(lambda d: d["funding"]["top_up"][1].update(mainstream=10**12)),
-            "funding.top_up.1.mainstream: must be at most 10,000,000",
+            changed(lambda d: d["bands"][0]["top_up"].update(all=10**12)),
+            "bands[0].top_up.all: must be at most £10,000,000, not £1,000,000,000,000",
+        ),
+        (
+            changed(lambda d: d["bands"][0]["top_up"].update(all=float("inf"))),
+            "bands[0].top_up.all: must be an amount in pounds and pence",
+        ),
+        (
+            changed(lambda d: d["bands"][0]["top_up"].update(all=".nan")),
+            "bands[0].top_up.all: must be an amount in pounds and pence",
+        ),
+        (
+            changed(lambda d: d["bands"][0]["top_up"].update(all=12.345)),
+            "bands[0].top_up.all: must be an amount in pounds and pence, such as 1240 or "
+            "125.50, not the number 12.345",
+        ),
+        (
+            changed(lambda d: d["bands"][0].update(top_up={f"{h} hours": 1 for h in range(999)})),
+            "bands[0].top_up.",
         ),
         (
             changed(lambda d: d["tiers"][0].update(when=nested(40))),

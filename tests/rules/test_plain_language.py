@@ -18,6 +18,7 @@ from tests.rules.strategies import profiles
 from tests.rules.strategies import settings as register_settings
 
 DEFAULT = load_shipped_rulesets()["valuing-send-default"]
+BAND_NAMES = [band.label for band in DEFAULT.bands]
 
 JARGON = re.compile(
     r"£|\d{1,3},\d{3}|\bSEN\b|\bSEND\b|\bEHC|\bEHCP\b|\btier\b|\bband\b|top-up|\bElement\b"
@@ -35,8 +36,12 @@ CODES = {
 }
 
 
-def assert_plain(paragraphs):
+def assert_plain(paragraphs, band_names=()):
     text = " ".join(paragraphs)
+    # A band is named as the council publishes it ("Band 3", "C4"): families meet that name
+    # in their letters. Nothing else may use the word.
+    for name in band_names:
+        text = text.replace(f"in {name}", "in (a named range)")
     assert not JARGON.search(text), JARGON.search(text)
     assert not any(code in text for code in CODES if "_" in code)
     assert "_" not in text
@@ -62,10 +67,15 @@ def test_summary_for_a_child_met_in_the_current_school():
 
     paragraphs = explain_for_parents(recommendation, DEFAULT)
 
-    assert_plain(paragraphs)
+    assert_plain(paragraphs, BAND_NAMES)
     text = "\n".join(paragraphs)
     # The child is 9 (the helper's default age): preparing for adulthood is assessed from 14.
     assert "We looked at your child's needs in 11 areas" in text
+    # Speech 3 (6) + behaviour 2 (3) + vision 1 (1): 10 points, Band 2.
+    assert (
+        "Under the council's funding scheme your child's needs are in Band 2, which gives the "
+        "school or setting extra funding for the help they need." in text
+    )
     assert (
         "Your child has significant needs in speech, language and communication, which call "
         "for specialist advice and support." in text
@@ -147,7 +157,7 @@ def test_outcome_paragraph(levels, fields, expected):
 
     paragraphs = explain_for_parents(recommendation, DEFAULT)
 
-    assert_plain(paragraphs)
+    assert_plain(paragraphs, BAND_NAMES)
     assert expected in " ".join(paragraphs)
 
 
@@ -175,7 +185,36 @@ DEFAULT_CODES = [domain.code for domain in DEFAULT.domains]
 def test_every_summary_is_plain(child, records):
     recommendation = evaluate(child, DEFAULT, SettingsRegister.build(records, DEFAULT))
 
-    assert_plain(explain_for_parents(recommendation, DEFAULT))
+    assert_plain(explain_for_parents(recommendation, DEFAULT), BAND_NAMES)
+
+
+def test_above_the_scheme_s_range_tells_the_family_a_panel_agrees_the_funding():
+    # Every domain at 4: 92 points, above band 7's 64.
+    recommendation = run(DEFAULT, dict.fromkeys(DEFAULT_CODES, 4), age=15)
+
+    paragraphs = explain_for_parents(recommendation, DEFAULT)
+
+    assert recommendation.above_range
+    assert_plain(paragraphs)
+    assert (
+        "Your child's needs are higher than the council's funding scheme sets amounts for, so "
+        "the extra funding for your child will be agreed for them individually by a panel."
+        in paragraphs
+    )
+
+
+def test_a_band_with_no_top_up_is_named_without_money():
+    herefordshire = load_shipped_rulesets()["herefordshire-early-years"]
+    recommendation = run(herefordshire, {"speech_language": 2}, age=3)
+
+    paragraphs = explain_for_parents(recommendation, herefordshire)
+
+    assert_plain(paragraphs, ["Local Offer"])
+    assert (
+        "Under the council's funding scheme your child's needs are in Local Offer: the help "
+        "comes from what the school or setting already has, without extra funding from the "
+        "council." in paragraphs
+    )
 
 
 @pytest.mark.parametrize(("age", "areas"), [(9, 11), (13, 11), (14, 12), (19, 12)])

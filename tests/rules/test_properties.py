@@ -16,11 +16,9 @@ from tests.rules.strategies import settings as register_settings
 def _rank(recommendation):
     from assessments.rules.codes import TIER_RANK
 
-    return (
-        recommendation.total_points,
-        recommendation.band_number or 0,
-        TIER_RANK[recommendation.tier],
-    )
+    # Above the scheme's range ranks above every band.
+    band = 1_000_000 if recommendation.above_range else recommendation.band_number or 0
+    return (recommendation.total_points, band, TIER_RANK[recommendation.tier])
 
 
 @st.composite

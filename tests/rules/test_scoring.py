@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.rules.helpers import run, small_ruleset
+from tests.rules.helpers import bands_only_ruleset, ranged_ruleset, run, small_ruleset
 
 RULESET = small_ruleset()
 
@@ -58,6 +58,7 @@ def test_trace_shows_weights_and_band_range():
     # (6 + 3) × 2 = 18, hearing 4 → 12: 30 points, Band C.
     assert "Speech at level 3 gives 12 points (weight ×2)" in recommendation.trace
     assert "Hearing at level 4 gives 12 points" in recommendation.trace
+    # A schema-1 scheme: its top band has no stated end.
     assert "30 points is Band C (20 points or more)" in recommendation.trace
 
 
@@ -85,16 +86,17 @@ def test_band_range_and_below_first_band_are_traced():
 def test_top_up_at_current_setting_type(levels, current_type, top_up):
     recommendation = run(RULESET, levels, current_setting_type=current_type)
 
-    assert recommendation.top_up_at_current_setting == top_up
+    expected = None if top_up is None else top_up * 100
+    assert recommendation.annual_top_up_at_current_setting == expected
 
 
 def test_funding_tables_cover_every_setting_type():
     recommendation = run(RULESET, {"speech": 3})
 
-    assert recommendation.top_up_by_setting_type["mainstream"] == 4000
-    assert recommendation.top_up_by_setting_type["ap"] == 0
-    assert recommendation.base_funding_by_setting_type["state_special"] == 10000
-    assert len(recommendation.top_up_by_setting_type) == 8
+    assert recommendation.annual_top_up_by_setting_type["mainstream"] == 400_000
+    assert recommendation.annual_top_up_by_setting_type["ap"] == 0
+    assert recommendation.annual_base_by_setting_type["state_special"] == 1_000_000
+    assert len(recommendation.annual_top_up_by_setting_type) == 8
 
 
 def test_trace_explains_the_top_up():
@@ -102,7 +104,7 @@ def test_trace_explains_the_top_up():
 
     assert (
         "Band B carries a top-up of £4,000 a year at a mainstream school, "
-        "on top of base funding of £6,000" in recommendation.trace
+        "on top of base funding of £6,000 a year" in recommendation.trace
     )
 
 
@@ -117,4 +119,129 @@ def test_setting_type_comes_from_the_register_when_the_profile_has_none():
     )
 
     assert recommendation.current_setting_type == "state_special"
-    assert recommendation.top_up_at_current_setting == 12000
+    assert recommendation.annual_top_up_at_current_setting == 1_200_000
+
+
+# Schema 2: explicit ranges, a band with no top-up, money per term by hours, exceptions per
+# setting type, and an outcome above the top band (tests/rules/helpers.py: ranged_data).
+RANGED = ranged_ruleset()
+
+
+@pytest.mark.parametrize(
+    ("levels", "total", "band", "above"),
+    [
+        # Reading 2 (3) + maths 1 (1): 4 points, the Local Offer band (0–4).
+        ({"reading": 2, "maths": 1}, 4, "Local Offer", False),
+        # Speech 2: 3 × 2 = 6 → A1 (5–11).
+        ({"speech": 2}, 6, "A1 – Support", False),
+        # Speech 3: 12 → B1, the first point of its range.
+        ({"speech": 3}, 12, "B1", False),
+        # Speech 4, social 3: (10 + 6) × 2 = 32 → above C1's 30.
+        ({"speech": 4, "social": 3}, 32, None, True),
+        # Speech 4 + hearing 2 (4) + reading 4 (8, the cap): 20 + 4 + 8 = 32, above too.
+        ({"speech": 4, "hearing": 2, "reading": 4}, 32, None, True),
+        # 30 exactly is C1's top: in range.
+        ({"speech": 4, "hearing": 4, "mobility": 1}, 32, None, True),
+        ({"speech": 4, "reading": 4, "hearing": 1}, 30, "C1", False),
+    ],
+)
+def test_ranged_bands(levels, total, band, above):
+    recommendation = run(RANGED, levels)
+
+    assert recommendation.total_points == total
+    assert (recommendation.band.label if recommendation.band else None) == band
+    assert recommendation.above_range is above
+
+
+@pytest.mark.parametrize(
+    ("levels", "current_type", "hours", "published", "annual", "variant"),
+    [
+        # A1 at 30 hours (the default when hours are not recorded): £201 a term, £603 a year.
+        ({"speech": 2}, "mainstream", None, 20_100, 60_300, 30),
+        # At 15 hours: £100.50 a term, £301.50 a year.
+        ({"speech": 2}, "early_years", 15, 10_050, 30_150, 15),
+        # 22.5 hours: the largest variant not above it is 15.
+        ({"speech": 2}, "early_years", 22.5, 10_050, 30_150, 15),
+        # Fewer hours than any variant: the smallest.
+        ({"speech": 2}, "early_years", 10, 10_050, 30_150, 15),
+        ({"speech": 2}, "early_years", 40, 20_100, 60_300, 30),
+        # The exception for special schools: £800 a term at 30 hours.
+        ({"speech": 2}, "state_special", 30, 80_000, 240_000, 30),
+        # B1: "600.25" written as text, pence kept exactly.
+        ({"speech": 3}, "ap", None, 60_025, 180_075, 30),
+    ],
+)
+def test_money_as_published(levels, current_type, hours, published, annual, variant):
+    recommendation = run(RANGED, levels, current_setting_type=current_type, attendance_hours=hours)
+
+    figure = recommendation.top_up
+    assert (figure.published, figure.per, figure.per_year) == (published, "term", 3)
+    assert figure.annual == recommendation.annual_top_up_at_current_setting == annual
+    assert recommendation.hours_variant == figure.hours == variant
+
+
+def test_trace_gives_the_published_figure_and_the_annual_equivalent():
+    recommendation = run(RANGED, {"speech": 2}, current_setting_type="mainstream")
+
+    assert (
+        "A1 – Support carries a top-up of £201 a term at 30 hours a week (3 terms a year: "
+        "£603 a year) at a mainstream school, on top of base funding of £18,000 a year"
+        in recommendation.trace
+    )
+    assert (
+        "This scheme's figures are for 15 hours and 30 hours a week; the child's hours are not "
+        "recorded, so the 30-hour figures are used" in recommendation.trace
+    )
+
+
+def test_a_band_with_no_top_up_is_named_and_pays_nothing():
+    recommendation = run(RANGED, {"reading": 2}, current_setting_type="mainstream")
+
+    assert recommendation.band.label == "Local Offer"
+    assert recommendation.top_up is None
+    assert recommendation.annual_top_up_at_current_setting == 0
+    assert "Local Offer carries no top-up funding" in recommendation.trace
+
+
+def test_above_the_top_band_is_an_outcome_not_a_cap():
+    recommendation = run(RANGED, {"speech": 4, "social": 3}, current_setting_type="mainstream")
+
+    assert recommendation.above_range
+    assert recommendation.band is None
+    assert recommendation.top_up is None
+    assert recommendation.annual_top_up_at_current_setting is None
+    assert recommendation.annual_top_up_by_setting_type == {}
+    assert recommendation.above_range_outcome == (
+        "above the scheme's range: exceptional funding agreed individually; refer to panel"
+    )
+    assert (
+        "32 points is above the scheme's range: exceptional funding agreed individually; refer "
+        "to panel (the top band, C1, ends at 30 points)" in recommendation.trace
+    )
+
+
+def test_a_scheme_may_word_its_own_outcome_above_the_top_band():
+    ruleset = ranged_ruleset(above_top_band="a plus package, agreed at panel")
+
+    recommendation = run(ruleset, {"speech": 4, "social": 3})
+
+    assert recommendation.above_range_outcome == "a plus package, agreed at panel"
+
+
+def test_one_amount_for_every_setting_type():
+    recommendation = run(bands_only_ruleset(), {"speech": 2})
+
+    assert set(recommendation.annual_top_up_by_setting_type.values()) == {125_075}
+    assert recommendation.annual_base_by_setting_type is None
+    assert (
+        "Band 1 carries a top-up of £1,250.75 a year in any type of setting" in recommendation.trace
+    )
+
+
+def test_a_scheme_without_tiers_gets_the_standard_tiers():
+    ruleset = bands_only_ruleset()
+
+    assert not ruleset.tiers_from_scheme
+    assert run(ruleset, {"speech": 3}).tier == "targeted_plus"
+    assert run(ruleset, {"speech": 2}).tier == "sen_support"
+    assert run(ruleset, {"speech": 1}).tier == "universal"
