@@ -7,6 +7,7 @@ from assessments import codes
 from assessments.rules import codes as rule_codes
 from valuing_send.authorities.models import Role
 from valuing_send.core.forms import (
+    GovukCheckboxes,
     GovukDateField,
     GovukForm,
     GovukRadios,
@@ -24,14 +25,22 @@ def _blank_choice(label, choices):
     return [("", label), *choices]
 
 
-def _number_list(numbers) -> str:
-    """'1 to 7' for a run of whole numbers, '1, 2 and 5' otherwise."""
-    numbers = sorted(numbers)
-    if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
-        return f"{numbers[0]} to {numbers[-1]}"
-    if len(numbers) < 2:
-        return "".join(map(str, numbers))
-    return ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+def _held_band_choices(authority, child):
+    """The active scheme's bands by name; a band a child already holds that the scheme does
+    not have stays selectable, so saving the record unchanged keeps it."""
+    from .models import RuleSetVersion
+    from .rulesets import active_rule_set
+
+    try:
+        ruleset = active_rule_set(authority).ruleset
+    except RuleSetVersion.DoesNotExist:  # no rule set loaded yet: bands by number
+        bands = [(number, f"Band {number}") for number in range(1, 21)]
+    else:
+        bands = [(band.number, band.label) for band in ruleset.bands]
+    held = getattr(child, "held_band", None)
+    if held is not None and held not in {number for number, _ in bands}:
+        bands.append((held, f"Band numbered {held} (not a band of the active scheme)"))
+    return _blank_choice("None", bands)
 
 
 class ChildForm(GovukForm):
@@ -93,18 +102,14 @@ class ChildForm(GovukForm):
         choices=_blank_choice("None", codes.NEED_TYPES),
         required=False,
     )
-    held_band = forms.IntegerField(
+    held_band = forms.TypedChoiceField(
         label="Funding band held (optional)",
         required=False,
-        min_value=1,
-        max_value=20,
-        help_text="The top-up band the setting receives for the child now.",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
-        error_messages={
-            "invalid": "The funding band must be a whole number, like 3",
-            "min_value": "The funding band must be 1 or more",
-            "max_value": "The funding band must be 20 or less",
-        },
+        coerce=int,
+        empty_value=None,
+        choices=[],
+        help_text="The top-up band the setting receives for the child now, under the authority's active banding scheme.",
+        error_messages={"invalid_choice": "Select the funding band from the list"},
     )
     sen_support_start_date = GovukDateField(
         label="Date SEN support started (optional)", required=False
@@ -134,6 +139,7 @@ class ChildForm(GovukForm):
             "Not in a setting, or not known",
             [(pk, s.name) for pk, s in self.setting_options.items()],
         )
+        self.fields["held_band"].choices = _held_band_choices(authority, child)
         caseworkers = (
             authority.memberships.active().filter(role=Role.CASEWORKER).select_related("user")
         )
@@ -412,11 +418,13 @@ class OverrideForm(GovukForm):
             "invalid_choice": "Select a support tier from the list",
         },
     )
-    band = forms.IntegerField(
+    band = forms.TypedChoiceField(
         label="Funding band decided (optional)",
         required=False,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
-        error_messages={"invalid": "The funding band must be a whole number, like 3"},
+        coerce=int,
+        empty_value=None,
+        choices=[],
+        error_messages={"invalid_choice": "Select a funding band from the list"},
     )
     provision = forms.CharField(
         label="Provision agreed (optional)",
@@ -438,24 +446,14 @@ class OverrideForm(GovukForm):
     )
 
     def __init__(self, *args, rule_set, **kwargs):
-        """``rule_set``: the version the recommendation was worked out with; a decided band
-        must be one of its bands."""
+        """``rule_set``: the version the recommendation was worked out with; the decided band
+        is one of its bands, offered by name."""
         super().__init__(*args, **kwargs)
-        self.band_numbers = [band.number for band in rule_set.ruleset.bands]
-        self.bands_in_words = (
-            f"{_number_list(self.band_numbers)}: the bands of {rule_set.name} {rule_set.version}"
-        )
-        self.fields[
-            "band"
-        ].help_text = (
-            f"Bands {_number_list(self.band_numbers)} of {rule_set.name} {rule_set.version}"
-        )
-
-    def clean_band(self):
-        band = self.cleaned_data["band"]
-        if band is not None and band not in self.band_numbers:
-            raise forms.ValidationError(f"Enter a funding band from {self.bands_in_words}")
-        return band
+        self.fields["band"].choices = [
+            ("", "No band decided"),
+            *[(band.number, band.label) for band in rule_set.ruleset.bands],
+        ]
+        self.fields["band"].help_text = f"The bands of {rule_set.name} {rule_set.version}"
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
@@ -465,7 +463,10 @@ class OverrideForm(GovukForm):
 
 
 class RuleSetYamlForm(GovukForm):
-    """The whole rule set as YAML: typed in, or uploaded as a file (which then wins)."""
+    """The whole rule set as YAML: typed in, or uploaded as a file (which then wins). With
+    ``left_out`` (framework domains the scheme does not score), the admin must tick each to
+    confirm it before anything is saved. Without ``versioned`` (a new scheme) there is no row
+    version to check."""
 
     row_version = VersionField()
     yaml_text = forms.CharField(
@@ -475,9 +476,9 @@ class RuleSetYamlForm(GovukForm):
         error_messages={"max_length": "The rules must be shorter than 256 KB"},
         widget=forms.Textarea(attrs={"rows": 30, "class": "app-code", "spellcheck": "false"}),
         help_text=(
-            "Every shipped rule set's page shows its whole YAML, as a complete example of the "
-            "format. The rules are checked in full before anything is saved, and each problem "
-            "is listed with where it is."
+            "The downloadable template's notes explain each part, and every shipped rule set's "
+            "page shows its whole YAML as a complete example. The rules are checked in full "
+            "before anything is saved, and each problem is listed with where it is."
         ),
     )
     upload = forms.FileField(
@@ -489,6 +490,12 @@ class RuleSetYamlForm(GovukForm):
     )
 
     MAX_BYTES = 256 * 1024
+
+    def __init__(self, *args, left_out=None, versioned=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not versioned:
+            del self.fields["row_version"]
+        add_left_out_confirmation(self, left_out)
 
     def clean(self):
         data = super().clean()
@@ -513,14 +520,58 @@ class RuleSetYamlForm(GovukForm):
         return data
 
 
-class RuleSetNumbersForm(GovukForm):
-    """Points per level and, per band, the minimum points and the mainstream top-up."""
+def add_left_out_confirmation(form, left_out) -> None:
+    """A required set of checkboxes, one per framework domain the scheme leaves out."""
+    if not left_out:
+        return
+    codes, names = left_out
+    form.fields["confirm_left_out"] = forms.MultipleChoiceField(
+        label="Confirm the needs this scheme does not score",
+        help_text=(
+            "Ratings in these domains of the needs framework will not count towards points, "
+            "bands or tiers under this scheme. Tick each one to confirm that is what the "
+            "scheme intends."
+        ),
+        choices=list(zip(codes, names, strict=True)),
+        widget=GovukCheckboxes(),
+        error_messages={"required": "Confirm each domain the scheme does not score"},
+    )
 
+
+def confirmed_left_out(form) -> tuple[str, ...]:
+    return tuple(form.cleaned_data.get("confirm_left_out") or ())
+
+
+class RuleSetSchemeForm(GovukForm):
+    """The guided editor: points per level, how money is published, and the bands with their
+    names, ranges and amounts. Bands are rows ``band_<n>_…``; "Add a band" posts the form
+    with one more empty row (no JavaScript needed), and ticking "Remove" drops a row."""
+
+    MAX_BANDS = 40
     row_version = VersionField()
+    band_count = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_BANDS)
+    per = forms.ChoiceField(
+        label="How are the amounts published?",
+        choices=[("year", "Per year"), ("term", "Per term")],
+        widget=GovukRadios(inline=True),
+    )
+    terms_per_year = forms.IntegerField(
+        label="Terms a year (if per term)",
+        required=False,
+        min_value=1,
+        max_value=12,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Enter the terms a year as a whole number, like 3",
+            "min_value": "Terms a year must be 1 or more",
+            "max_value": "Terms a year must be 12 or fewer",
+        },
+    )
 
-    def __init__(self, *args, bands, **kwargs):
+    def __init__(self, *args, band_count: int, hours: list[int], left_out=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.band_numbers = [band["number"] for band in bands]
+        self.hours = hours or [None]
+        self.band_count = max(1, min(band_count, self.MAX_BANDS))
         whole = {
             "invalid": "Enter a whole number",
             "min_value": "Enter 0 or more",
@@ -536,31 +587,233 @@ class RuleSetNumbersForm(GovukForm):
                 ),
                 error_messages={**whole, "max_value": "Enter 1,000 or less"},
             )
-        for number in self.band_numbers:
-            self.fields[f"band_{number}_min"] = forms.IntegerField(
-                label=f"Band {number}: from how many points",
+        for n in range(self.band_count):
+            self._band_fields(n, whole)
+        add_left_out_confirmation(self, left_out)
+
+    def _band_fields(self, n: int, whole: dict) -> None:
+        number = n + 1
+        self.fields[f"band_{n}_name"] = forms.CharField(
+            label=f"Band {number}: name",
+            max_length=60,
+            help_text="As the council publishes it, such as C4 or Band 3",
+            widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+            error_messages={"required": f"Enter a name for band {number}"},
+        )
+        self.fields[f"band_{n}_description"] = forms.CharField(
+            label=f"Band {number}: description (optional)",
+            required=False,
+            max_length=120,
+            help_text="Shown after the name: Band 3 – Targeted plus",
+        )
+        for end, label in (("min", "from"), ("max", "to")):
+            self.fields[f"band_{n}_{end}"] = forms.IntegerField(
+                label=f"Band {number}: points {label}",
                 min_value=0,
-                max_value=100_000,
+                max_value=10_000_000,
                 widget=forms.TextInput(
                     attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}
                 ),
-                error_messages={**whole, "max_value": "Enter 100,000 or less"},
+                error_messages={
+                    **whole,
+                    "required": f"Enter the points band {number} runs {label}",
+                    "max_value": "Enter 10,000,000 or less",
+                },
             )
-            self.fields[f"band_{number}_top_up"] = forms.IntegerField(
-                label=f"Band {number}: mainstream top-up a year (£)",
+        self.fields[f"band_{n}_no_top_up"] = forms.BooleanField(
+            label=f"Band {number} has no top-up (a band below the first funded band)",
+            required=False,
+        )
+        for hours in self.hours:
+            what = "amount" if hours is None else f"amount at {hours} hours a week"
+            self.fields[self.amount_field(n, hours)] = forms.DecimalField(
+                label=f"Band {number}: {what} (£)",
+                required=False,
                 min_value=0,
-                max_value=500_000,
+                max_value=10_000_000,
+                decimal_places=2,
                 widget=forms.TextInput(
-                    attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}
+                    attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}
                 ),
-                error_messages={**whole, "max_value": "Enter £500,000 or less"},
+                error_messages={
+                    "invalid": "Enter an amount in pounds and pence, like 1240 or 125.50",
+                    "min_value": "The amount must not be negative",
+                    "max_value": "Enter £10,000,000 or less",
+                    "max_decimal_places": "Enter pounds and pence, with at most 2 decimal places",
+                },
             )
+        # The band's name when the page was made: a renamed band keeps its exceptions.
+        self.fields[f"band_{n}_was"] = forms.CharField(
+            required=False, max_length=60, widget=forms.HiddenInput
+        )
+        self.fields[f"band_{n}_remove"] = forms.BooleanField(
+            label=f"Remove band {number}", required=False
+        )
+
+    @staticmethod
+    def amount_field(n: int, hours) -> str:
+        return f"band_{n}_amount" if hours is None else f"band_{n}_amount_{hours}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("per") == "term" and not data.get("terms_per_year"):
+            self.add_error("terms_per_year", "Enter how many terms a year, like 3")
+        for n in range(self.band_count):
+            if data.get(f"band_{n}_remove") or data.get(f"band_{n}_no_top_up"):
+                continue
+            for hours in self.hours:
+                name = self.amount_field(n, hours)
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(
+                        name,
+                        f"Enter band {n + 1}'s amount, or tick that it has no top-up",
+                    )
+        if all(data.get(f"band_{n}_remove") for n in range(self.band_count)):
+            self.add_error(None, "A scheme needs at least one band")
+        return data
 
     def points(self):
         return [self.cleaned_data[f"points_{level}"] for level in range(5)]
 
-    def band_minimums(self):
-        return [self.cleaned_data[f"band_{number}_min"] for number in self.band_numbers]
+    def bands(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {
+                "name": data[f"band_{n}_name"].strip(),
+                "was": data.get(f"band_{n}_was") or data[f"band_{n}_name"].strip(),
+                "description": (data.get(f"band_{n}_description") or "").strip(),
+                "min_points": data[f"band_{n}_min"],
+                "max_points": data[f"band_{n}_max"],
+                "funded": not data.get(f"band_{n}_no_top_up"),
+                "amounts": {hours: data.get(self.amount_field(n, hours)) for hours in self.hours},
+            }
+            for n in range(self.band_count)
+            if not data.get(f"band_{n}_remove")
+        ]
 
-    def mainstream_top_ups(self):
-        return [self.cleaned_data[f"band_{number}_top_up"] for number in self.band_numbers]
+    def band_rows(self):
+        """Per band: its fields in display order (for the template)."""
+        return [
+            [
+                self[f"band_{n}_was"],
+                self[f"band_{n}_name"],
+                self[f"band_{n}_description"],
+                self[f"band_{n}_min"],
+                self[f"band_{n}_max"],
+                *[self[self.amount_field(n, hours)] for hours in self.hours],
+                self[f"band_{n}_no_top_up"],
+                self[f"band_{n}_remove"],
+            ]
+            for n in range(self.band_count)
+        ]
+
+
+def scheme_initial(scheme: dict, row_version: int) -> dict:
+    """The guided form's starting values from ``rulesets.scheme_of``."""
+    initial = {
+        "row_version": row_version,
+        "band_count": len(scheme["bands"]),
+        "per": scheme["per"],
+        "terms_per_year": scheme["terms_per_year"],
+    }
+    initial.update({f"points_{level}": value for level, value in enumerate(scheme["points"])})
+    for n, band in enumerate(scheme["bands"]):
+        initial[f"band_{n}_name"] = band["name"]
+        initial[f"band_{n}_was"] = band["name"]
+        initial[f"band_{n}_description"] = band["description"]
+        initial[f"band_{n}_min"] = band["min_points"]
+        initial[f"band_{n}_max"] = band["max_points"]
+        initial[f"band_{n}_no_top_up"] = not band["funded"]
+        for hours, amount in band["amounts"].items():
+            initial[RuleSetSchemeForm.amount_field(n, hours)] = amount
+    return initial
+
+
+class SchemeCheckForm(GovukForm):
+    """A few profiles to try a scheme on (GET): a need level per domain, the type of setting
+    and, optionally, the hours a week the child attends."""
+
+    PROFILES = 3
+    DEFAULT_AGE = 10
+
+    def __init__(self, *args, domains, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.domains = domains
+        levels = [("", "0 – no additional need"), *[(str(n), str(n)) for n in range(1, 5)]]
+        for p in range(self.PROFILES):
+            for code, name in domains:
+                self.fields[f"p{p}_{code}"] = forms.ChoiceField(
+                    label=name, required=False, choices=levels
+                )
+            self.fields[f"p{p}_age"] = forms.IntegerField(
+                label="Age in years (optional)",
+                required=False,
+                min_value=0,
+                max_value=25,
+                help_text="Some domains count only from an age, such as 14",
+                widget=forms.TextInput(
+                    attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}
+                ),
+                error_messages={
+                    "invalid": "Enter the age as a whole number of years, like 9",
+                    "min_value": "The age must be 0 or more",
+                    "max_value": "The age must be 25 or less",
+                },
+            )
+            self.fields[f"p{p}_setting_type"] = forms.ChoiceField(
+                label="Type of setting",
+                required=False,
+                choices=_blank_choice("Not known", rule_codes.SETTING_TYPES),
+            )
+            self.fields[f"p{p}_hours"] = forms.DecimalField(
+                label="Hours a week at the setting (optional)",
+                required=False,
+                min_value=0,
+                max_value=168,
+                decimal_places=1,
+                widget=forms.TextInput(
+                    attrs={"class": "govuk-input--width-3", "inputmode": "decimal"}
+                ),
+                error_messages={
+                    "invalid": "Enter the hours a week as a number, like 30",
+                    "min_value": "Hours a week must not be negative",
+                    "max_value": "Hours a week must be 168 or fewer",
+                },
+            )
+
+    def profiles(self) -> list[dict]:
+        """Each profile with at least one need: levels, setting type and hours."""
+        data = self.cleaned_data
+        found = []
+        for p in range(self.PROFILES):
+            levels = {
+                code: int(data[f"p{p}_{code}"])
+                for code, _ in self.domains
+                if data.get(f"p{p}_{code}")
+            }
+            if not levels:
+                continue
+            hours = data.get(f"p{p}_hours")
+            age = data.get(f"p{p}_age")
+            found.append(
+                {
+                    "number": p + 1,
+                    "levels": levels,
+                    "age": self.DEFAULT_AGE if age is None else age,
+                    "setting_type": data.get(f"p{p}_setting_type") or None,
+                    "hours": None if hours is None else float(hours),
+                }
+            )
+        return found
+
+    def rows(self):
+        return [
+            (
+                p + 1,
+                [self[f"p{p}_{code}"] for code, _ in self.domains],
+                self[f"p{p}_age"],
+                self[f"p{p}_setting_type"],
+                self[f"p{p}_hours"],
+            )
+            for p in range(self.PROFILES)
+        ]

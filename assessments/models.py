@@ -435,7 +435,16 @@ class RecommendationQuerySet(models.QuerySet):
 class Recommendation(models.Model):
     """What the rules recommended for one assessment under one rule set version, with the
     full result (including the plain-English trace) kept as it was worked out. People's
-    decisions are recorded beside it as overrides; this row is never edited."""
+    decisions are recorded beside it as overrides; this row is never edited.
+
+    Money: ``top_up`` is the **annual equivalent in pounds and pence** (a Decimal) of the
+    band's published figure at the child's current type of setting: a figure published per
+    term is multiplied by the scheme's terms a year, so rows under any scheme add up. It is
+    null with no current setting, and when the total is above the scheme's range
+    (``above_range``: no band, the funding is agreed individually at panel). ``band`` is the
+    band's place in its own scheme (1 for the lowest): compare bands of different schemes by
+    ``top_up``, never by number. The published figure, its period and hours variant, and the
+    band's name are in ``result`` (``top_up``, ``band.label``)."""
 
     authority = models.ForeignKey(
         Authority, on_delete=models.PROTECT, related_name="recommendations"
@@ -450,8 +459,16 @@ class Recommendation(models.Model):
     tier = models.CharField(max_length=20, choices=rule_codes.TIERS)
     band = models.PositiveSmallIntegerField(null=True, blank=True)
     total_points = models.PositiveIntegerField()
-    top_up = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Annual £ at the current setting type."
+    top_up = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Annual equivalent £ at the current setting type.",
+    )
+    above_range = models.BooleanField(
+        default=False,
+        help_text="The total is above the scheme's top band: funding agreed individually at panel.",
     )
     mainstream_capable = models.BooleanField()
     classification = models.CharField(max_length=30, choices=rule_codes.CLASSIFICATIONS)
@@ -582,10 +599,15 @@ class ReplayChange(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
     tier_before = models.CharField(max_length=20, choices=rule_codes.TIERS)
     tier_after = models.CharField(max_length=20, choices=rule_codes.TIERS)
+    # Each band number is on its own scheme's scale (before: the active rules; after: the
+    # replayed version): pages name bands from their scheme and compare money, never numbers.
     band_before = models.PositiveSmallIntegerField(null=True)
     band_after = models.PositiveSmallIntegerField(null=True)
-    top_up_before = models.IntegerField(null=True)
-    top_up_after = models.IntegerField(null=True)
+    above_range_before = models.BooleanField(default=False)
+    above_range_after = models.BooleanField(default=False)
+    # Annual equivalent £ at the current setting type.
+    top_up_before = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    top_up_after = models.DecimalField(max_digits=12, decimal_places=2, null=True)
     mainstream_before = models.BooleanField()
     mainstream_after = models.BooleanField()
     classification_before = models.CharField(max_length=30, choices=rule_codes.CLASSIFICATIONS)
@@ -599,5 +621,5 @@ class ReplayChange(models.Model):
         return f"{self.tier_before} → {self.tier_after} for child {self.child_id}"
 
     @property
-    def top_up_change(self) -> int:
+    def top_up_change(self):
         return (self.top_up_after or 0) - (self.top_up_before or 0)

@@ -6,7 +6,7 @@ The engine itself (``assessments/rules``) is pure; this module turns models into
 time or for a whole caseload at once."""
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 
 from django.db import transaction
@@ -26,6 +26,9 @@ from .rules import (
     evaluate_caseload,
     explain_for_parents,
 )
+from .rules.engine import figure_phrase
+from .rules.money import pounds_decimal
+from .rules.ruleset import Band
 from .rulesets import active_rule_set
 
 # ----- The settings register, as the engine sees it -----
@@ -103,31 +106,51 @@ def profile_for(
     )
 
 
-def recommend(assessment: Assessment, version: RuleSetVersion | None = None, ratings=None):
-    """Work out the recommendation (not stored): used for drafts and previews."""
-    version = version or active_rule_set(assessment.authority)
+def recommend(
+    assessment: Assessment,
+    version: RuleSetVersion | None = None,
+    ratings=None,
+    *,
+    held_scheme=None,
+):
+    """Work out the recommendation (not stored): used for drafts and previews. The child's
+    held band belongs to the authority's active scheme (``held_scheme``, looked up if not
+    given), whichever version is being worked out."""
+    if version is None or held_scheme is None:
+        active = active_rule_set(assessment.authority)
+        version = version or active
+        held_scheme = held_scheme or active.ruleset
     ruleset = version.ruleset
     ratings = list(assessment.ratings.all()) if ratings is None else ratings
     previous = assessment.child.assessments.previous_to(assessment)
     profile = profile_for(assessment, ratings, previous)
-    return evaluate(profile, ruleset, register_for(assessment.authority, ruleset))
+    return evaluate(profile, ruleset, register_for(assessment.authority, ruleset), held_scheme)
 
 
 def headline_fields(figures) -> dict:
     """The queryable figures of a Recommendation row, from a full recommendation (``evaluate``)
-    or a batch row (``evaluate_caseload``): both carry the same figures."""
+    or a batch row (``evaluate_caseload``): both carry the same figures. ``top_up`` is the
+    annual equivalent in pounds (Decimal)."""
+    annual = figures.annual_top_up_at_current_setting
     return {
         "tier": figures.tier,
         "band": figures.band_number if hasattr(figures, "band_number") else figures.band,
         "total_points": figures.total_points,
-        "top_up": figures.top_up_at_current_setting,
+        "top_up": None if annual is None else pounds_decimal(annual),
+        "above_range": figures.above_range,
         "mainstream_capable": figures.mainstream_capable,
         "classification": figures.classification,
     }
 
 
 def as_json(recommendation) -> dict:
-    return _plain(dataclasses.asdict(recommendation))
+    """Plain JSON: money stays in whole pence (``*_pence`` is implied by the engine's fields:
+    annual_top_up_at_current_setting, top_up.published, top_up.annual, claimed_funding); the
+    band is kept by name and range, with its label; the published figure also in words."""
+    stored = _plain(recommendation)
+    figure = recommendation.top_up
+    stored["top_up_text"] = None if figure is None else figure_phrase(figure)
+    return stored
 
 
 def as_stored(recommendation, version: RuleSetVersion) -> dict:
@@ -139,12 +162,25 @@ def as_stored(recommendation, version: RuleSetVersion) -> dict:
 
 
 def _plain(value):
-    if isinstance(value, dict):
+    if isinstance(value, Band):
+        return {
+            "number": value.number,
+            "name": value.name,
+            "description": value.description,
+            "label": value.label,
+            "min_points": value.min_points,
+            "max_points": value.max_points,
+            "points_range": value.points_range(),
+            "funded": value.funded,
+        }
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            field.name: _plain(getattr(value, field.name)) for field in dataclasses.fields(value)
+        }
+    if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    if hasattr(value, "items"):
-        return {str(k): _plain(v) for k, v in value.items()}
     return value
 
 
@@ -186,7 +222,7 @@ def recommendation_rows(authority) -> Iterator[dict]:
     register = register_for(authority, ruleset)
     have = set(authority.recommendations.current().values_list("assessment_id", flat=True))
     for _, caseload, ids in caseload_for(authority):
-        result = evaluate_caseload(caseload, ruleset, register)
+        result = evaluate_caseload(caseload, ruleset, register, ruleset)
         for index, (assessment_id, _) in enumerate(ids):
             if assessment_id not in have:
                 yield {
@@ -217,8 +253,16 @@ def recommendation_worked_out(recommendation: Recommendation) -> dict:
     (nothing is written: pages are reads)."""
     if recommendation.result:
         return recommendation.result
-    result = recommend(recommendation.assessment, recommendation.rule_set)
+    result = recommend(
+        recommendation.assessment, recommendation.rule_set, held_scheme=_held_scheme(recommendation)
+    )
     return as_stored(result, recommendation.rule_set)
+
+
+def _held_scheme(recommendation: Recommendation):
+    """The scheme a bulk-made recommendation compared held bands with: its own, which was the
+    active one when it was made."""
+    return recommendation.rule_set.ruleset
 
 
 def recommendation_detail_fill(recommendation: Recommendation) -> Recommendation:
@@ -227,7 +271,9 @@ def recommendation_detail_fill(recommendation: Recommendation) -> Recommendation
     (they differ from the bulk figures only if the settings register changed in between)."""
     if recommendation.result:
         return recommendation
-    result = recommend(recommendation.assessment, recommendation.rule_set)
+    result = recommend(
+        recommendation.assessment, recommendation.rule_set, held_scheme=_held_scheme(recommendation)
+    )
     fields = {**headline_fields(result), "result": as_stored(result, recommendation.rule_set)}
     Recommendation.objects.filter(pk=recommendation.pk, result={}).update(**fields)
     for name, value in fields.items():

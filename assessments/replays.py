@@ -1,13 +1,20 @@
 """Replaying the authority's current caseload under a draft rule set, compared with the active
-one: who moves between tiers and bands, what it costs, how many needs mainstream can meet.
+one: who moves between tiers, what it costs, how many are above each scheme's range, how many
+needs mainstream can meet, and the children who change.
 
-The caseload is every child's latest complete needs profile, read in bulk as the compact
-vectors stored at completion, and evaluated with the rules module's batch path."""
+The two schemes may have different scales (band 7 of 7 is not band 7 of 20), so a replay
+compares money (annual equivalents at each child's current setting), tiers and the counts
+above each scheme's range; bands are counted and named within their own scheme, never
+compared by number. A child's held band is read on the active scheme's scale under both.
+
+The caseload is every child's latest complete needs profile, read in one query
+(``caseload_for``) and evaluated with the rules module's batch path; the children who change
+are written with COPY on PostgreSQL."""
 
 import time
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from valuing_send.celery import enqueue_on_commit
@@ -18,10 +25,11 @@ from .models import ReplayChange, ReplayRun, ReplayStatus, RuleSetVersion
 from .recommendations import register_for
 from .rules import evaluate_caseload
 from .rules.codes import CLASSIFICATION_CODES, TIER_CODES
+from .rules.money import pounds_decimal
 from .rulesets import active_rule_set
 
-CHUNK = 20_000
 NO_TOP_UP = -1
+COLUMNS = ("tier", "band", "above", "top_up", "mainstream", "classification")
 
 
 @transaction.atomic
@@ -52,13 +60,14 @@ def replay_retry(run: ReplayRun, *, by) -> ReplayRun:
     return run
 
 
-def _slice(result, start, stop) -> dict:
+def _columns(result) -> dict:
     return {
-        "tier": result.tier_rank[start:stop],
-        "band": result.band[start:stop],
-        "top_up": result.top_up_at_current_setting[start:stop],
-        "mainstream": result.mainstream_capable[start:stop],
-        "classification": result.classification[start:stop],
+        "tier": result.tier_rank,
+        "band": result.band,
+        "above": result.above_range,
+        "top_up": result.annual_top_up,
+        "mainstream": result.mainstream_capable,
+        "classification": result.classification,
     }
 
 
@@ -73,7 +82,6 @@ def replay_execute(run_id: int) -> ReplayRun:
         transition(run, ReplayStatus.RUNNING, by=run.requested_by, started_at=timezone.now())
     # A run already RUNNING was interrupted (its worker died and the task was delivered again):
     # it starts over from the beginning, which is safe because nothing is kept until the end.
-    ReplayRun.objects.filter(pk=run.pk).update(processed=0)
     authority = run.authority
     before_rules, after_rules = run.baseline.ruleset, run.draft.ruleset
     before_register = register_for(authority, before_rules)
@@ -81,64 +89,38 @@ def replay_execute(run_id: int) -> ReplayRun:
     caseloads = caseload_for(authority)
     read_ms = (time.perf_counter() - started) * 1000
     total = sum(len(caseload) for _, caseload, _ in caseloads)
-    ReplayRun.objects.filter(pk=run.pk).update(total=total)
+    ReplayRun.objects.filter(pk=run.pk).update(total=total, processed=0)
 
-    before_parts, after_parts, refs = [], [], []
-    processed = 0
     evaluate_started = time.perf_counter()
-    for _, caseload, ids in caseloads:
-        before = evaluate_caseload(caseload, before_rules, before_register)
-        after = evaluate_caseload(caseload, after_rules, after_register)
-        for start in range(0, len(caseload), CHUNK):
-            stop = min(start + CHUNK, len(caseload))
-            before_parts.append(_slice(before, start, stop))
-            after_parts.append(_slice(after, start, stop))
-            refs.extend(ids[start:stop])
-            processed += stop - start
-            ReplayRun.objects.filter(pk=run.pk).update(processed=processed)
+    before_parts, after_parts, assessment_ids, child_ids = [], [], [], []
+    for _, caseload, refs in caseloads:
+        # Held bands are on the active scheme's scale, under both.
+        before_parts.append(_columns(evaluate_caseload(caseload, before_rules, before_register)))
+        after_parts.append(
+            _columns(evaluate_caseload(caseload, after_rules, after_register, before_rules))
+        )
+        assessment_ids.append(refs.assessment_ids)
+        child_ids.append(refs.child_ids)
     evaluate_ms = (time.perf_counter() - evaluate_started) * 1000
 
-    def joined(parts, key):
-        return (
-            np.concatenate([part[key] for part in parts]) if parts else np.array([], dtype=np.int64)
-        )
+    def joined(parts):
+        return {
+            key: np.concatenate([part[key] for part in parts])
+            if parts
+            else np.array([], dtype=np.int64)
+            for key in COLUMNS
+        }
 
-    before = {
-        key: joined(before_parts, key)
-        for key in ("tier", "band", "top_up", "mainstream", "classification")
-    }
-    after = {
-        key: joined(after_parts, key)
-        for key in ("tier", "band", "top_up", "mainstream", "classification")
-    }
+    before, after = joined(before_parts), joined(after_parts)
+    ids = (
+        np.concatenate(assessment_ids) if assessment_ids else np.array([], dtype=np.int64),
+        np.concatenate(child_ids) if child_ids else np.array([], dtype=np.int64),
+    )
     write_started = time.perf_counter()
     changed = np.flatnonzero(changed_rows(before, after))
-    # Plain Python lists once, rather than a numpy scalar conversion per field per row.
-    cols = {
-        side: {key: values[changed].tolist() for key, values in data.items()}
-        for side, data in (("b", before), ("a", after))
-    }
-    changes = [
-        ReplayChange(
-            run=run,
-            assessment_id=refs[i][0],
-            child_id=refs[i][1],
-            tier_before=TIER_CODES[cols["b"]["tier"][n]],
-            tier_after=TIER_CODES[cols["a"]["tier"][n]],
-            band_before=cols["b"]["band"][n] or None,
-            band_after=cols["a"]["band"][n] or None,
-            top_up_before=None if cols["b"]["top_up"][n] == NO_TOP_UP else cols["b"]["top_up"][n],
-            top_up_after=None if cols["a"]["top_up"][n] == NO_TOP_UP else cols["a"]["top_up"][n],
-            mainstream_before=cols["b"]["mainstream"][n],
-            mainstream_after=cols["a"]["mainstream"][n],
-            classification_before=CLASSIFICATION_CODES[cols["b"]["classification"][n]],
-            classification_after=CLASSIFICATION_CODES[cols["a"]["classification"][n]],
-        )
-        for n, i in enumerate(changed.tolist())
-    ]
-    summary = summarise(before, after, total)
+    summary = summarise(before, after, total, before_rules, after_rules)
     with transaction.atomic():
-        ReplayChange.objects.bulk_create(changes, batch_size=5000)
+        write_changes(run, ids, changed, before, after)
         write_ms = (time.perf_counter() - write_started) * 1000
         summary["timings_ms"] = {
             "read": round(read_ms, 1),
@@ -157,6 +139,100 @@ def replay_execute(run_id: int) -> ReplayRun:
     return run
 
 
+def _pounds_text(pence: int | None) -> str:
+    """The text of a Decimal of pounds for COPY (\\N for none)."""
+    if pence is None or pence == NO_TOP_UP:
+        return "\\N"
+    return f"{pence // 100}.{pence % 100:02d}"
+
+
+def write_changes(run, ids, changed, before, after) -> None:
+    """The children who change, in one COPY on PostgreSQL (bulk_create elsewhere)."""
+    assessment_ids, child_ids = ids
+    rows = {
+        "assessment_id": assessment_ids[changed].tolist(),
+        "child_id": child_ids[changed].tolist(),
+        **{f"{key}_b": before[key][changed].tolist() for key in COLUMNS},
+        **{f"{key}_a": after[key][changed].tolist() for key in COLUMNS},
+    }
+    count = len(changed)
+    if connection.vendor != "postgresql":
+        ReplayChange.objects.bulk_create(
+            [
+                ReplayChange(
+                    run=run,
+                    assessment_id=rows["assessment_id"][n],
+                    child_id=rows["child_id"][n],
+                    tier_before=TIER_CODES[rows["tier_b"][n]],
+                    tier_after=TIER_CODES[rows["tier_a"][n]],
+                    band_before=rows["band_b"][n] or None,
+                    band_after=rows["band_a"][n] or None,
+                    above_range_before=rows["above_b"][n],
+                    above_range_after=rows["above_a"][n],
+                    top_up_before=_decimal(rows["top_up_b"][n]),
+                    top_up_after=_decimal(rows["top_up_a"][n]),
+                    mainstream_before=rows["mainstream_b"][n],
+                    mainstream_after=rows["mainstream_a"][n],
+                    classification_before=CLASSIFICATION_CODES[rows["classification_b"][n]],
+                    classification_after=CLASSIFICATION_CODES[rows["classification_a"][n]],
+                )
+                for n in range(count)
+            ],
+            batch_size=5000,
+        )
+        return
+    table = connection.ops.quote_name(ReplayChange._meta.db_table)
+    columns = (
+        "run_id",
+        "assessment_id",
+        "child_id",
+        "tier_before",
+        "tier_after",
+        "band_before",
+        "band_after",
+        "above_range_before",
+        "above_range_after",
+        "top_up_before",
+        "top_up_after",
+        "mainstream_before",
+        "mainstream_after",
+        "classification_before",
+        "classification_after",
+    )
+    flag = ("f", "t")
+    lines = [
+        "\t".join(
+            (
+                str(run.pk),
+                str(rows["assessment_id"][n]),
+                str(rows["child_id"][n]),
+                TIER_CODES[rows["tier_b"][n]],
+                TIER_CODES[rows["tier_a"][n]],
+                str(rows["band_b"][n]) if rows["band_b"][n] else "\\N",
+                str(rows["band_a"][n]) if rows["band_a"][n] else "\\N",
+                flag[rows["above_b"][n]],
+                flag[rows["above_a"][n]],
+                _pounds_text(rows["top_up_b"][n]),
+                _pounds_text(rows["top_up_a"][n]),
+                flag[rows["mainstream_b"][n]],
+                flag[rows["mainstream_a"][n]],
+                CLASSIFICATION_CODES[rows["classification_b"][n]],
+                CLASSIFICATION_CODES[rows["classification_a"][n]],
+            )
+        )
+        for n in range(count)
+    ]
+    if not lines:
+        return
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as wrapper, wrapper.cursor.copy(statement) as copy:
+        copy.write("\n".join(lines) + "\n")
+
+
+def _decimal(pence: int):
+    return None if pence == NO_TOP_UP else pounds_decimal(pence)
+
+
 def replay_fail(run_id: int, error: Exception) -> None:
     run = ReplayRun.objects.select_related("requested_by").get(pk=run_id)
     if run.is_finished:
@@ -171,33 +247,49 @@ def replay_fail(run_id: int, error: Exception) -> None:
     )
 
 
-def summarise(before: dict, after: dict, total: int) -> dict:
+def _bands(values: dict, ruleset) -> list[dict]:
+    """Children and annual top-up (pence) per band of one scheme, in its own order, with a
+    row for no band when any child has none; counted within the scheme, never across."""
+    numbers = [0] + [band.number for band in ruleset.bands]
+    labels = ["No band (below the first band)"] + [band.label for band in ruleset.bands]
+    position = np.searchsorted(np.array(numbers[1:]), values["band"], side="left") + 1
+    position = np.where(values["band"] == 0, 0, position)
+    in_range = ~values["above"]
+    children = np.bincount(position[in_range], minlength=len(numbers))
+    paid = in_range & (values["top_up"] != NO_TOP_UP)
+    spend = np.bincount(
+        position[paid], weights=values["top_up"][paid].astype(np.float64), minlength=len(numbers)
+    )
+    return [
+        {
+            "number": number,
+            "label": label,
+            "children": int(children[i]),
+            "top_up_pence": int(round(spend[i])),
+        }
+        for i, (number, label) in enumerate(zip(numbers, labels, strict=True))
+        if number or children[i]
+    ]
+
+
+def summarise(before: dict, after: dict, total: int, before_rules=None, after_rules=None) -> dict:
     """The headline comparison, kept with the run (numbers only, no names). Counted with numpy:
-    a Kent-size caseload is 70,000 rows."""
+    a Kent-size caseload is 70,000 rows. Money is in pence a year; children above a scheme's
+    range are counted on their own and are in no money total (a panel agrees their funding)."""
 
     def counts(values, labels):
         counted = np.bincount(values, minlength=len(labels))
         return {label: int(counted[i]) for i, label in enumerate(labels)}
 
-    def bands(values):
-        numbers, counted = np.unique(values, return_counts=True)
-        return {str(int(band)): int(count) for band, count in zip(numbers, counted, strict=True)}
-
-    def spend(top_up, band):
-        paid = top_up != NO_TOP_UP
-        numbers, position = np.unique(band[paid], return_inverse=True)
-        sums = np.bincount(position, weights=top_up[paid], minlength=len(numbers))
-        return int(top_up[paid].sum()), {
-            str(int(b)): int(total) for b, total in zip(numbers, sums, strict=True)
-        }
+    def spend(values) -> int:
+        paid = values["top_up"] != NO_TOP_UP
+        return int(values["top_up"][paid].sum())
 
     tiers = len(TIER_CODES)
-    moved = np.bincount(before["tier"] * tiers + after["tier"], minlength=tiers * tiers).reshape(
-        tiers, tiers
-    )
-    cost_before, per_band_before = spend(before["top_up"], before["band"])
-    cost_after, per_band_after = spend(after["top_up"], after["band"])
-    return {
+    moved = np.bincount(
+        before["tier"].astype(np.int64) * tiers + after["tier"], minlength=tiers * tiers
+    ).reshape(tiers, tiers)
+    summary = {
         "children": total,
         "changed": int(changed_rows(before, after).sum()),
         "tiers_before": counts(before["tier"], TIER_CODES),
@@ -207,25 +299,30 @@ def summarise(before: dict, after: dict, total: int) -> dict:
             for b in range(tiers)
             if moved[b].any()
         },
-        "bands_before": bands(before["band"]),
-        "bands_after": bands(after["band"]),
-        "top_up_before": cost_before,
-        "top_up_after": cost_after,
-        "top_up_by_band_before": per_band_before,
-        "top_up_by_band_after": per_band_after,
+        "top_up_before_pence": spend(before),
+        "top_up_after_pence": spend(after),
+        "above_range_before": int(before["above"].sum()),
+        "above_range_after": int(after["above"].sum()),
         "mainstream_before": int(before["mainstream"].sum()),
         "mainstream_after": int(after["mainstream"].sum()),
         "classifications_before": counts(before["classification"], CLASSIFICATION_CODES),
         "classifications_after": counts(after["classification"], CLASSIFICATION_CODES),
     }
+    if before_rules is not None and after_rules is not None:
+        summary["scheme_before"] = f"{before_rules.name} {before_rules.version}"
+        summary["scheme_after"] = f"{after_rules.name} {after_rules.version}"
+        summary["bands_before"] = _bands(before, before_rules)
+        summary["bands_after"] = _bands(after, after_rules)
+    return summary
 
 
 def changed_rows(before: dict, after: dict):
-    """Children whose tier, band, top-up, mainstream answer or classification differs."""
+    """Children whose tier, top-up (money a year), place above the range, mainstream answer or
+    classification differs. Band numbers are not compared: the two schemes' scales differ."""
     return (
         (before["tier"] != after["tier"])
-        | (before["band"] != after["band"])
         | (before["top_up"] != after["top_up"])
+        | (before["above"] != after["above"])
         | (before["mainstream"] != after["mainstream"])
         | (before["classification"] != after["classification"])
     )

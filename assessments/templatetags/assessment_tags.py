@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from assessments.rules.codes import CLASSIFICATION_LABELS, SETTING_TYPE_LABELS, TIERS
+from assessments.rules.money import money
 
 register = template.Library()
 
@@ -65,3 +66,28 @@ def number(value) -> str:
     if value is None:
         return ""
     return f"{float(value):g}"
+
+
+@register.filter
+def pence(value) -> str:
+    """Pence (as the rules keep money) as published: £1,240 or £125.50; an en dash for none."""
+    if value is None or value == "":
+        return "–"
+    return money(int(value))
+
+
+@register.filter
+def band_name(number, version) -> str:
+    """A band number stored beside a rule set version, by the name that version gives it."""
+    if number in (None, ""):
+        return "–"
+    band = version.ruleset.band_by_number(int(number)) if version is not None else None
+    return band.label if band is not None else f"band {number}"
+
+
+@register.filter
+def held_band_name(number, authority) -> str:
+    """A child's held band by the name the authority's active scheme gives it."""
+    from assessments.rulesets import active_rule_set
+
+    return band_name(number, active_rule_set(authority))

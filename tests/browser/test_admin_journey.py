@@ -73,23 +73,23 @@ def test_admin_maintains_register_and_rule_sets(
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "Draft 2025.2-draft-1 has been made"
     )
-    page.get_by_role("button", name="Edit points and bands").click()
-    check_a11y(page, "edit points and bands")
-    page.get_by_label("Band 2: from how many points").fill("900")
+    page.get_by_role("button", name="Edit points, bands and amounts").click()
+    check_a11y(page, "edit points, bands and amounts")
+    page.get_by_label("Band 2: points from").fill("8")
     page.get_by_role("button", name="Check and save").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "bands[2].min_points: must be greater than bands[1].min_points (900)"
+        "Band 1 (6–9) overlaps Band 2 (8–14)"
     )
-    check_a11y(page, "edit points and bands with problems")
-    page.get_by_label("Band 2: from how many points").fill("10")
+    check_a11y(page, "edit points, bands and amounts with problems")
+    page.get_by_label("Band 2: points from").fill("10")
     page.get_by_label("Points for level 3").fill("8")
     page.get_by_role("button", name="Check and save").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "The figures have been checked and saved"
+        "The scheme has been checked and saved"
     )
     page.get_by_role("button", name="Edit as YAML or upload").click()
     check_a11y(page, "edit as YAML")
-    page.get_by_label("Rules (YAML)").fill("schema_version: 1\nid: valuing-send-default\n")
+    page.get_by_label("Rules (YAML)").fill("schema_version: 2\nid: valuing-send-default\n")
     page.get_by_role("button", name="Check and save").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("name: ")
     check_a11y(page, "edit as YAML with problems")

@@ -163,9 +163,9 @@ def test_setup_demo_ships_a_draft_a_manager_can_replay_straight_away(
     shipped = rulesets.active_rule_set(authority)
     assert draft.status == "draft" and draft.based_on == shipped and shipped.authority is None
     assert draft.created_by.email == "admin@demo.valuing-send.test"
-    assert rulesets.numbers_of(draft)["points"] == [0, 1, 3, 7, 12]
-    assert rulesets.numbers_of(shipped)["points"] == [0, 1, 3, 6, 10]
-    assert rulesets.numbers_of(draft)["bands"] == rulesets.numbers_of(shipped)["bands"]
+    assert rulesets.scheme_of(draft)["points"] == [0, 1, 3, 7, 12]
+    assert rulesets.scheme_of(shipped)["points"] == [0, 1, 3, 6, 10]
+    assert rulesets.scheme_of(draft)["bands"] == rulesets.scheme_of(shipped)["bands"]
     assert f"draft rule set to replay: {draft.name} {draft.version}" in out.getvalue()
 
     # The manager's tour: sign in, open the rule sets, replay the draft.

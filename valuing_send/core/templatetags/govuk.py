@@ -1,5 +1,7 @@
 """Template helpers loaded into every template (see TEMPLATES builtins in settings)."""
 
+from decimal import Decimal
+
 from django import template
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -95,7 +97,10 @@ def govuk_datetime(value) -> str:
 
 @register.filter
 def pounds(value) -> str:
-    """£12,500 (whole pounds), or an en dash when there is no figure."""
+    """£12,500 for whole pounds, £376.50 with pence, or an en dash when there is no figure."""
     if value is None or value == "":
         return "–"
-    return f"£{int(value):,}"
+    amount = Decimal(str(value))
+    if amount == amount.to_integral_value():
+        return f"£{int(amount):,}"
+    return f"£{amount:,.2f}"
