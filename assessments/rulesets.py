@@ -78,21 +78,21 @@ def shipped_load() -> list[tuple[RuleSetVersion, bool]]:
                 )
             results.append((existing, False))
             continue
-        results.append(
-            (
-                RuleSetVersion.objects.create(
-                    ruleset_id=ruleset.id,
-                    version=ruleset.version,
-                    name=ruleset.name,
-                    effective_from=ruleset.effective_from,
-                    yaml_text=text,
-                    checksum=checksum(text),
-                    status=RuleSetStatus.SHIPPED,
-                ),
-                True,
-            )
-        )
+        results.append((_version_row(ruleset, text, status=RuleSetStatus.SHIPPED), True))
     return results
+
+
+def _version_row(ruleset, text: str, **fields) -> RuleSetVersion:
+    """A new version row for a parsed scheme and the text it was read from."""
+    return RuleSetVersion.objects.create(
+        ruleset_id=ruleset.id,
+        version=ruleset.version,
+        name=ruleset.name,
+        effective_from=ruleset.effective_from,
+        yaml_text=text,
+        checksum=checksum(text),
+        **fields,
+    )
 
 
 def active_rule_set(authority) -> RuleSetVersion:
@@ -180,16 +180,8 @@ def ruleset_create(authority, text: str, *, by, confirmed_left_out=()) -> RuleSe
             f"{ruleset.id} version {ruleset.version} already exists: give this one another id "
             "or version",
         )
-    draft = RuleSetVersion.objects.create(
-        authority=authority,
-        ruleset_id=ruleset.id,
-        version=ruleset.version,
-        name=ruleset.name,
-        effective_from=ruleset.effective_from,
-        yaml_text=text,
-        checksum=checksum(text),
-        status=RuleSetStatus.DRAFT,
-        created_by=by,
+    draft = _version_row(
+        ruleset, text, status=RuleSetStatus.DRAFT, authority=authority, created_by=by
     )
     confirmed = f"; leaves out {', '.join(left_out)} (confirmed)" if left_out else ""
     record_start(draft, by=by, reason=f"Written as a new scheme{confirmed}")
@@ -212,16 +204,11 @@ def ruleset_copy(source: RuleSetVersion, authority, *, by) -> RuleSetVersion:
         number += 1
     data["version"] = f"{source.version}-draft-{number}"
     text = _dump(data)
-    ruleset_from_yaml(text, source="the copy")
-    draft = RuleSetVersion.objects.create(
-        authority=authority,
-        ruleset_id=source.ruleset_id,
-        version=data["version"],
-        name=source.name,
-        effective_from=source.effective_from,
-        yaml_text=text,
-        checksum=checksum(text),
+    draft = _version_row(
+        ruleset_from_yaml(text, source="the copy"),
+        text,
         status=RuleSetStatus.DRAFT,
+        authority=authority,
         based_on=source,
         created_by=by,
     )

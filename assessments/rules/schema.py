@@ -391,18 +391,8 @@ TOP_REQUIRED_V1 = (
     "tiers",
 )
 TOP_OPTIONAL_V1 = ("source", "tier_step_up", "matching", "family", "provision", "classification")
-TOP_REQUIRED = (
-    "schema_version",
-    "id",
-    "name",
-    "version",
-    "effective_from",
-    "description",
-    "areas",
-    "domains",
-    "points",
-    "bands",
-)
+# Schema 2 makes funding and tiers optional.
+TOP_REQUIRED = tuple(key for key in TOP_REQUIRED_V1 if key not in ("funding", "tiers"))
 TOP_OPTIONAL = (
     "source",
     "published",

@@ -288,3 +288,45 @@ def test_a_current_setting_that_cannot_meet_every_need_is_named_with_the_reason(
         "Oakfield Primary School, the child's current setting, is not listed because it "
         "cannot meet every need: it falls short in speech, language and communication." in html
     )
+
+
+def test_above_the_scheme_s_range_on_the_profile_the_child_page_and_the_family_view(
+    client_as, caseworker, child, framework
+):
+    everything = dict.fromkeys(("speech_language", "social_communication", "general_learning", "specific_learning", "emotional_wellbeing", "behaviour_regulation", "hearing", "vision", "physical_mobility", "medical_health", "independence_self_care"), 4)  # fmt: skip
+    assessment = complete_assessment(child, caseworker, everything)
+    stored = assessment.recommendations.get()
+    # 20 + 20 + 20 + 20 (cap) + 10 = 90 points, above band 7's 64: no band, no amount.
+    assert (stored.total_points, stored.band, stored.top_up, stored.above_range) == (
+        90,
+        None,
+        None,
+        True,
+    )
+    assert stored.result["above_range_outcome"] == (
+        "above the scheme's range: exceptional funding agreed individually; refer to panel"
+    )
+    client = client_as(caseworker)
+    for url in (
+        reverse("assessment-summary", args=[assessment.pk]),
+        reverse("child-detail", args=[child.pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert "<strong>Above the scheme's range</strong>" in html
+        assert (
+            "Above the scheme&#x27;s range: exceptional funding agreed individually; refer to "
+            "panel." in html
+        )
+    family = client.get(reverse("family-view", args=[assessment.pk])).content.decode()
+    assert "will be agreed for them individually by a panel" in family
+
+
+def test_override_offers_the_scheme_s_bands_by_name(client_as, caseworker, completed):
+    recommendation = completed.recommendations.get()
+    html = (
+        client_as(caseworker)
+        .get(reverse("override-create", args=[recommendation.pk]))
+        .content.decode()
+    )
+    assert '<option value="3" selected>Band 3</option>' in html
+    assert "The rules recommended <strong>Targeted plus</strong>, Band 3." in html

@@ -178,7 +178,7 @@ def test_setup_demo_ships_a_draft_a_manager_can_replay_straight_away(
     summary = run.summary
     assert summary["children"] == 2000
     assert 0 < summary["changed"] < 2000
-    assert summary["top_up_after"] > summary["top_up_before"]
+    assert summary["top_up_after_pence"] > summary["top_up_before_pence"]
     assert "Replay" in response.content.decode()
 
     # Running it again keeps the draft (and makes no other).
