@@ -102,7 +102,7 @@ def test_admin_writes_checks_and_a_manager_replays_a_scheme(
     expect(results.get_by_role("row").nth(2)).to_contain_text("£16,000 a year")
     # Five at 4: 50 points, above the top band's 45.
     expect(results.get_by_role("row").nth(3)).to_contain_text("Above the scheme's range")
-    expect(results.get_by_role("row").nth(3)).to_contain_text("Refer to panel")
+    expect(results.get_by_role("row").nth(3)).to_contain_text("agreed individually; refer to panel")
     check_a11y(page, "check this scheme, three profiles")
 
     # A manager replays the caseload under it, against the active rules.

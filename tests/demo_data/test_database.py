@@ -61,7 +61,7 @@ def test_demo_data_passes_the_apps_validation_and_is_not_duplicated(framework):
             one_by_one.tier,
             one_by_one.band_number,
             one_by_one.total_points,
-            one_by_one.top_up_at_current_setting,
+            recommendations.headline_fields(one_by_one)["top_up"],
             one_by_one.mainstream_capable,
             one_by_one.classification,
         )
