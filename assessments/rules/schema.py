@@ -146,6 +146,13 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
+            if isinstance(key, list | dict):  # `{{ a: b }}: c`: unhashable, and never a rule
+                raise _Refused(
+                    None,
+                    None,
+                    "a key must be a word or a number, not a list or a mapping",
+                    key_node.start_mark,
+                )
             if key in seen:
                 raise _Refused(
                     None,

@@ -400,3 +400,12 @@ def test_problems_found_after_reading_also_give_their_line():
         + 1
     )
     assert str(problem) == f"Line {problem.line} (bands[3]): A2 (15–19) overlaps B1 (18–24)"
+
+
+@pytest.mark.parametrize("text", ["{{ 7*7 }}: x\n", "[a, b]: 1\n", "? {a: 1}\n: 2\n"])
+def test_a_key_that_is_a_list_or_mapping_is_a_problem_not_a_crash(text):
+    with pytest.raises(RulesetError) as raised:
+        ruleset_from_yaml(text, "scheme.yaml")
+    assert raised.value.errors[0].problem == (
+        "a key must be a word or a number, not a list or a mapping"
+    )
