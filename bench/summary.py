@@ -192,9 +192,6 @@ def floors(reports: list[dict]) -> str:
                 f"data: synthetic, {extra['children']:,} children and "
                 f"{extra.get('settings', '?')} settings in memory (no database)"
             )
-        load = report.get("load_average_1_5_15_min")
-        if load:
-            labels.append(f"load average when written {load[0]} / {load[1]} / {load[2]}")
         if labels:
             lines.append(f"- {report['bench']}: {'; '.join(labels)}")
     return "\n".join(lines)
