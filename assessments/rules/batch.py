@@ -410,10 +410,14 @@ def funding_in(
     top-up, for counted levels (domain-major), setting types (-1 none) and hours (NaN none)."""
     area_points, total = points_in(levels, ruleset)
     position, band_number, above = bands_in(total, ruleset)
-    variant = hours_variants_in(attendance, ruleset)
     table = annual_top_up_table(ruleset)
+    _, types, variants = table.shape
     reference_type = np.where(setting_type >= 0, setting_type, MAINSTREAM)
-    at_reference = table[position, reference_type, variant]
+    # One gather from the flattened table: (position, type, variant) as a single index.
+    index = position * types + reference_type
+    if variants > 1:
+        index = index * variants + hours_variants_in(attendance, ruleset)
+    at_reference = table.ravel()[index]
     return Funding(
         area_points=area_points,
         total=total,
