@@ -25,9 +25,10 @@ def _blank_choice(label, choices):
     return [("", label), *choices]
 
 
-def _held_band_choices(authority, child):
-    """The active scheme's bands by name; a band a child already holds that the scheme does
-    not have stays selectable, so saving the record unchanged keeps it."""
+def band_choices(authority, kept=None, blank="None"):
+    """The active scheme's bands by name, for a band number kept on a record (held, asked
+    for, agreed); a band the record already has that the scheme does not have (``kept``)
+    stays selectable, so saving the record unchanged keeps it."""
     from .models import RuleSetVersion
     from .rulesets import active_rule_set
 
@@ -37,10 +38,13 @@ def _held_band_choices(authority, child):
         bands = [(number, f"Band {number}") for number in range(1, 21)]
     else:
         bands = [(band.number, band.label) for band in ruleset.bands]
-    held = getattr(child, "held_band", None)
-    if held is not None and held not in {number for number, _ in bands}:
-        bands.append((held, f"Band numbered {held} (not a band of the active scheme)"))
-    return _blank_choice("None", bands)
+    if kept is not None and kept not in {number for number, _ in bands}:
+        bands.append((kept, f"Band numbered {kept} (not a band of the active scheme)"))
+    return _blank_choice(blank, bands)
+
+
+def _held_band_choices(authority, child):
+    return band_choices(authority, getattr(child, "held_band", None))
 
 
 class ChildForm(GovukForm):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from assessments import codes as child_codes
+from assessments.forms import band_choices
 from valuing_send.authorities.models import Role
 from valuing_send.core.forms import (
     GovukCheckboxes,
@@ -189,17 +190,14 @@ class CaseOpenForm(GovukForm):
     setting = forms.TypedChoiceField(
         label="School or setting asked for", coerce=int, required=False, empty_value=None
     )
-    requested_band = forms.IntegerField(
+    # Bands of the authority's active scheme, offered by name (see __init__).
+    requested_band = forms.TypedChoiceField(
         label="Funding band asked for (optional)",
         required=False,
-        min_value=1,
-        max_value=20,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
-        error_messages={
-            "invalid": "The funding band must be a whole number, like 3",
-            "min_value": "The funding band must be 1 or more",
-            "max_value": "The funding band must be 20 or less",
-        },
+        coerce=int,
+        empty_value=None,
+        choices=[],
+        error_messages={"invalid_choice": "Select a funding band from the list"},
     )
     requested_top_up = forms.IntegerField(
         label="Top-up asked for, in pounds a year (optional)",
@@ -266,6 +264,8 @@ class CaseOpenForm(GovukForm):
                 ("", "None named yet"),
                 *authority.settings_register.active().order_by("name").values_list("pk", "name"),
             ]
+        if "requested_band" in self.fields:
+            self.fields["requested_band"].choices = band_choices(authority, blank="None asked for")
 
     def clean_received_date(self):
         return _not_in_future(self.cleaned_data["received_date"], "The date")
@@ -365,6 +365,10 @@ class CaseDatesForm(VersionedFormMixin):
                 ("", "None named"),
                 *authority.settings_register.active().order_by("name").values_list("pk", "name"),
             ]
+        if "requested_band" in self.fields:
+            self.fields["requested_band"].choices = band_choices(
+                authority, case.requested_band, blank="None asked for"
+            )
 
     def clean(self):
         data = super().clean()
@@ -599,6 +603,7 @@ class DecisionForm(VersionedFormMixin):
             del self.fields["agreed_band"], self.fields["agreed_top_up"]
         else:
             self.fields["agreed_band"].label = "Funding band agreed (optional)"
+            self.fields["agreed_band"].choices = band_choices(authority, blank="None agreed")
             self.fields["agreed_top_up"].label = "Top-up agreed, in pounds a year (optional)"
         members = (
             authority.memberships.active()

@@ -91,3 +91,24 @@ def held_band_name(number, authority) -> str:
     from assessments.rulesets import active_rule_set
 
     return band_name(number, active_rule_set(authority))
+
+
+@register.filter
+def recommended_funding(recommendation) -> str:
+    """A stored recommendation's band by its scheme's name with the annual-equivalent top-up
+    at the current setting ("Band 3 – Targeted plus, £4,000 a year"; a figure published per
+    term keeps its published form beside its annual equivalent), or the outcome above the
+    scheme's range. Empty when no band applies."""
+    if recommendation is None:
+        return ""
+    if recommendation.above_range:
+        return recommendation.rule_set.ruleset.above_range_outcome
+    if recommendation.band is None:
+        return ""
+    name = band_name(recommendation.band, recommendation.rule_set)
+    published = (recommendation.result or {}).get("top_up_text")
+    if published:
+        return f"{name}, {published}"
+    if recommendation.top_up:
+        return f"{name}, {money(int(recommendation.top_up * 100))} a year"
+    return name

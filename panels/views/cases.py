@@ -37,7 +37,7 @@ TRAY_PAGE_SIZE = 50
 def _case(request, pk):
     return get_or_404(
         request.authority.panel_cases.select_related(
-            "child__current_setting", "caseworker", "setting", "follows", "recommendation"
+            "child__current_setting", "caseworker", "setting", "follows", "recommendation__rule_set"
         ),
         pk=pk,
     )

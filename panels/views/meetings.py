@@ -137,7 +137,7 @@ def meeting_detail(request, pk):
     meeting = _meeting(request, pk)
     agenda = list(
         meeting.agenda.select_related(
-            "case__child__current_setting", "case__caseworker", "case__recommendation"
+            "case__child__current_setting", "case__caseworker", "case__recommendation__rule_set"
         )
     )
     decisions = {

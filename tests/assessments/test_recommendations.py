@@ -138,7 +138,7 @@ class TestOverride:
         assert [band.number for band in recommendation.rule_set.ruleset.bands] == list(range(1, 8))
         client = client_as(caseworker)
         page = client.get(reverse("override-create", args=[recommendation.pk])).content.decode()
-        assert "The bands of Valuing SEND default 2025.2" in page
+        assert "The bands of Valuing SEND default 2025.3" in page
         response = client.post(
             reverse("override-create", args=[recommendation.pk]),
             {"tier": "specialist", "band": "7", "reason": "Panel agreed the top band for now."},

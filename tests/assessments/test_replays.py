@@ -126,7 +126,7 @@ def test_replay_across_schemes_compares_money_and_counts_above_the_range(
     assert sum(row["top_up_pence"] for row in summary["bands_after"]) == expected_after
     assert "above_range_after" in summary
     html = client_as(manager).get(reverse("replay-detail", args=[run.pk])).content.decode()
-    assert "Bands under the active rules (Valuing SEND default 2025.2)" in html
+    assert "Bands under the active rules (Valuing SEND default 2025.3)" in html
     assert "Bands under this version (Herefordshire High Needs Matrix (early years tariffs)" in html
     assert "Above the scheme's range</h2>" in html
 

@@ -49,7 +49,7 @@ def test_managers_and_admins_see_rule_sets_and_what_is_active(request, client_as
             .get(reverse("ruleset-list"))
             .content.decode()
         )
-        assert "uses <strong>Valuing SEND default, version 2025.2</strong> (as shipped)" in html
+        assert "uses <strong>Valuing SEND default, version 2025.3</strong> (as shipped)" in html
         assert "Islington Top-Up Funding Matrix" in html
         assert "Herefordshire High Needs Matrix (early years tariffs)" in html
 
@@ -60,7 +60,9 @@ def test_each_role_is_told_what_it_can_do_with_rule_sets(
     manager_page = client_as(manager).get(reverse("ruleset-list")).content.decode()
     assert "copy a version into a draft" not in manager_page.lower()
     assert "Copy a shipped version below" not in manager_page
-    assert "An authority admin writes a new scheme, or copies a version into a draft" in manager_page
+    assert (
+        "An authority admin writes a new scheme, or copies a version into a draft" in manager_page
+    )
     assert "You can preview any version on recent cases and replay the whole caseload" in (
         manager_page
     )
@@ -151,7 +153,7 @@ def test_admin_copies_a_shipped_version_into_a_draft(client_as, admin, rule_sets
     assert response.url == reverse("ruleset-detail", args=[draft.pk])
     assert (draft.status, draft.version, draft.based_on) == (
         "draft",
-        "2025.2-draft-1",
+        "2025.3-draft-1",
         rule_sets["valuing-send-default"],
     )
     assert draft.created_by == admin
@@ -285,7 +287,7 @@ def test_yaml_problems_are_all_listed_and_nothing_saved(client_as, admin, draft)
         assert f'<a href="#id_yaml_text">{key}' in html
     assert '<a href="#id_yaml_text">Line 3 (bands): must be a list' in html
     draft.refresh_from_db()
-    assert draft.version == "2025.2-draft-1"
+    assert draft.version == "2025.3-draft-1"
 
 
 def test_yaml_parser_problems_are_plain_english_with_the_line(client_as, admin, draft):
@@ -478,7 +480,7 @@ def test_the_id_of_a_new_scheme_and_version_must_be_new(client_as, admin, draft)
     text = draft.yaml_text
     response = client_as(admin).post(reverse("ruleset-new"), {"yaml_text": text})
     assert response.status_code == 400
-    assert "valuing-send-default version 2025.2-draft-1 already exists" in response.content.decode()
+    assert "valuing-send-default version 2025.3-draft-1 already exists" in response.content.decode()
 
 
 def test_writing_schemes_is_for_admins(client_as, manager, admin, rule_sets):

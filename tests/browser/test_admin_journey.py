@@ -67,11 +67,11 @@ def test_admin_maintains_register_and_rule_sets(
     nav.get_by_role("link", name="Rule sets").click()
     check_a11y(page, "rule sets")
     page.get_by_role("link", name="Valuing SEND default").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Valuing SEND default 2025.2")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Valuing SEND default 2025.3")
     check_a11y(page, "rule set detail")
     page.get_by_role("button", name="Copy to a new draft").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "Draft 2025.2-draft-1 has been made"
+        "Draft 2025.3-draft-1 has been made"
     )
     page.get_by_role("button", name="Edit points, bands and amounts").click()
     check_a11y(page, "edit points, bands and amounts")
@@ -98,7 +98,7 @@ def test_admin_maintains_register_and_rule_sets(
     expect(page.get_by_role("table")).to_contain_text("Amy Jones")
     check_a11y(page, "preview")
     page.get_by_role("link", name="Back to the rule set").click()
-    page.get_by_role("button", name="Activate 2025.2-draft-1").click()
+    page.get_by_role("button", name="Activate 2025.3-draft-1").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "is now the active rule set"
     )

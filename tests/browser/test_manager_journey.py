@@ -40,12 +40,12 @@ def test_manager_replays_a_draft_rule_set(
     check_a11y(page, "manager home")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Rule sets").click()
     page.get_by_role("link", name="Valuing SEND default").first.click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("2025.2-draft-1")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("2025.3-draft-1")
     check_a11y(page, "draft rule set, manager")
     page.get_by_role("button", name="Replay the caseload").click()
     # Tasks run in-process in the live server (the suite's worker tests cover Redis).
     expect(page.get_by_role("heading", level=1)).to_contain_text(
-        "compared with Valuing SEND default 2025.2"
+        "compared with Valuing SEND default 2025.3"
     )
     expect(page.locator(".app-figure__value").first).not_to_have_text("0")
     expect(page.get_by_role("table").first).to_contain_text("Targeted plus")

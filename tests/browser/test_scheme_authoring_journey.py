@@ -112,7 +112,7 @@ def test_admin_writes_checks_and_a_manager_replays_a_scheme(
     page.get_by_role("link", name="Northshire banding").click()
     page.get_by_role("button", name="Replay the caseload").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(
-        "Northshire banding 2026-27 compared with Valuing SEND default 2025.2"
+        "Northshire banding 2026-27 compared with Valuing SEND default 2025.3"
     )
     main = page.locator("main")
     expect(main).to_contain_text("Top-up a year")

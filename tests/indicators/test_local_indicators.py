@@ -62,6 +62,7 @@ EXPECTED = {
     ("top_up_recommended", "", ""): (D("67000"), 67000, None),
     ("top_up_avoidable", "", ""): (D("7500"), 7500, None),
     ("top_up_per_plan", "", ""): (D("21833.3"), 65500, 3),
+    ("top_up_above_range", "", ""): (D("0"), 0, None),
     # Valuing SEND: all four profiles are cases where more is held or asked for (three
     # plans and Dan's request); Amy could be prevented, Finn could be reduced.
     ("avoidable_pct", "", ""): (D("50.0"), 2, 4),
@@ -113,6 +114,24 @@ def test_every_indicator_on_the_hand_built_caseload(hand_built, authority_a):
     assert not [k for k in got if k[0] == "plans_mainstream_pct" and k[1] == "setting_type"]
     # Every local indicator in the registry has its whole-authority figure.
     assert {k[0] for k in got if not k[1]} == set(snapshots.LOCAL_IDS)
+
+
+def test_a_recommendation_above_the_scheme_s_range_is_counted_apart_from_the_money(
+    hand_built, authority_a
+):
+    """Ben's needs are above the scheme's range: no band, no amount (the funding is agreed
+    individually at panel). He is counted there, adds nothing to the top-up recommended, and
+    the top-up per plan is the mean over the plans the scheme prices (Amy and Finn)."""
+    from assessments.models import Recommendation
+
+    Recommendation.objects.filter(assessment__child=hand_built["ben"]).update(
+        above_range=True, band=None, top_up=None
+    )
+    got = figures(snapshots.compute(authority_a, FINAL)[0])
+    assert got[("top_up_above_range", "", "")] == (D("1"), 1, None)
+    assert got[("top_up_above_range", "gender", "M")] == (D("1"), 1, None)
+    assert got[("top_up_recommended", "", "")] == (D("54500"), 54500, None)
+    assert got[("top_up_per_plan", "", "")] == (D("26500.0"), 53000, 2)
 
 
 def test_an_open_period_counts_flows_so_far_and_stocks_today(hand_built, authority_a):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from assessments.models import Assessment, Child, NeedsFramework, Recommendation
 from assessments.rules.codes import (
@@ -69,7 +70,8 @@ class Context:
     authority_id: int
     window: Window
     frameworks: dict[int, tuple[str, ...]]
-    top_up: dict[int, dict[str, int]]
+    # Annual-equivalent pounds (pence exact) per held band number and setting type.
+    top_up: dict[int, dict[str, Decimal]]
     specialist_types: tuple[str, ...]
     vendor: str = "postgresql"
 
@@ -149,7 +151,9 @@ def _count_columns() -> dict[str, str]:
         "at_setting": "f.needed > 0 AND f.in_register = 1",
         "short_any": "f.needed > 0 AND f.in_register = 1 AND f.short_any = 1",
         "pfa_den": "f.plan_now = 1 AND f.age14 = 1 AND f.profiled = 1",
-        "plans_profiled": "f.plan_now = 1 AND f.profiled = 1",
+        # Plans the rules price: above the scheme's range the funding is agreed at panel.
+        "plans_priced": "f.plan_now = 1 AND f.profiled = 1 AND f.above_range = 0",
+        "above_range": "f.profiled = 1 AND f.above_range = 1",
         "pfa_num": "f.plan_now = 1 AND f.age14 = 1 AND f.profiled = 1 AND f.pfa_rated = 1",
     }
     for code in CLASSIFICATION_CODES:
@@ -233,7 +237,7 @@ def base_sql(ctx: Context) -> tuple[str, list]:
     band_cases = []
     for band, types in ctx.top_up.items():
         inner = " ".join(
-            f"WHEN '{setting_type}' THEN {int(amount)}"
+            f"WHEN '{setting_type}' THEN {Decimal(amount):.2f}"
             for setting_type, amount in types.items()
             if setting_type.isidentifier()
         )
@@ -287,6 +291,7 @@ SELECT c.id AS id,
             OR s.setting_type IN {_in(ctx.specialist_types)} OR c.held_band IS NOT NULL)
        THEN 1 ELSE 0 END AS escalation,
   CASE WHEN r.id IS NOT NULL THEN COALESCE(r.top_up, 0) ELSE 0 END AS top_up,
+  CASE WHEN r.above_range THEN 1 ELSE 0 END AS above_range,
   CASE WHEN r.id IS NOT NULL THEN {held} ELSE 0 END AS held_top_up,
   CASE WHEN s.id IS NOT NULL THEN 1 ELSE 0 END AS in_register,
   {", ".join(level_chars)},

@@ -46,7 +46,12 @@ TILES = {
         "plans_within_20_weeks",
         "requests_decided_6_weeks_pct",
     ),
-    registry.FINANCIAL: ("top_up_held", "top_up_recommended", "top_up_avoidable"),
+    registry.FINANCIAL: (
+        "top_up_held",
+        "top_up_recommended",
+        "top_up_avoidable",
+        "top_up_above_range",
+    ),
     registry.VALUING_SEND: (
         "avoidable_pct",
         "classified_under_supported_pct",

@@ -154,6 +154,16 @@ def _dfe(file: str, summary: str, *variables: tuple[str, str]) -> DfeDefinition:
     return DfeDefinition(EHCP, file, tuple(variables), summary)
 
 
+ABOVE_RANGE_NOTE = (
+    "A child whose points are above the rule set's range has no amount from the rules "
+    "(exceptional funding agreed individually; refer to panel): counted as no top-up here, "
+    "and counted in 'Needs above the rule set's range'."
+)
+PER_PLAN_NOTE = (
+    "A child whose points are above the rule set's range has no amount from the rules "
+    "(exceptional funding agreed individually; refer to panel): left out of this average, "
+    "and counted in 'Needs above the rule set's range'."
+)
 PLACEMENT_NOTE = (
     "DfE counts the setting attended on the census date; the service knows each child's current "
     "setting, so figures for past Januaries are not worked out from it."
@@ -833,10 +843,25 @@ INDICATORS: tuple[Indicator, ...] = (
         "Top-up funding recommended",
         FINANCIAL,
         "The annual top-up the rules' current recommendations would fund at each child's "
-        "current type of setting.",
+        "current type of setting (the annual equivalent of a figure published per term).",
         "Sum of the recommended annual top-up",
         "",
         POUNDS,
+        NEUTRAL,
+        ALL_BREAKDOWNS,
+        local=PROFILES,
+        local_note=ABOVE_RANGE_NOTE,
+    ),
+    Indicator(
+        "top_up_above_range",
+        "Needs above the rule set's range",
+        FINANCIAL,
+        "Children and young people whose current recommendation is above the range of the "
+        "rule set it was worked out with: the scheme sets no amount for them, so exceptional "
+        "funding is agreed individually and the case is referred to panel.",
+        "Children with a current needs profile whose points are above the top band",
+        "",
+        COUNT,
         NEUTRAL,
         ALL_BREAKDOWNS,
         local=PROFILES,
@@ -862,11 +887,12 @@ INDICATORS: tuple[Indicator, ...] = (
         "person with an EHC plan and a current needs profile, by type of setting: what the "
         "demand and cost projection prices each place at.",
         "Sum of the recommended top-up for children with a plan",
-        "Children with a plan and a current needs profile",
+        "Children with a plan and a current needs profile within the rule set's range",
         POUNDS,
         NEUTRAL,
         ALL_BREAKDOWNS,
         local=PROFILES,
+        local_note=PER_PLAN_NOTE,
     ),
     # ----- Valuing SEND ------------------------------------------------------------------
     Indicator(

@@ -102,7 +102,8 @@ FORMULAS: dict[str, Formula] = {
     "top_up_held": Formula("sum", "top_up_held"),
     "top_up_recommended": Formula("sum", "top_up_rec"),
     "top_up_avoidable": Formula("sum", "top_up_avoidable"),
-    "top_up_per_plan": Formula("mean", "plans_top_up", "plans_profiled"),
+    "top_up_per_plan": Formula("mean", "plans_top_up", "plans_priced"),
+    "top_up_above_range": Formula("count", "above_range"),
     "avoidable_pct": _share("avoidable_esc", "esc"),
     "avoidable_of_all_pct": _share("avoidable", "profiled"),
     "mainstream_capable_pct": _share(
