@@ -71,7 +71,7 @@ def test_above_the_scheme_s_range_reaches_the_case_the_decision_and_the_evidence
     detail = client_as(caseworker).get(reverse("case-detail", args=[case.pk])).content.decode()
     assert f"Targeted plus; {ABOVE}</dd>" in detail or f"Specialist; {ABOVE}</dd>" in detail
     pack = client_as(panel_member).get(reverse("evidence-pack", args=[case.pk])).content.decode()
-    assert "<strong>Above the scheme&#x27;s range</strong>" in pack
+    assert "<strong>Above the scheme's range</strong>" in pack
     assert ABOVE.replace("above", "Above", 1) in pack
     services.case_move(case, CaseStatus.PLACEMENT_READY, by=caseworker)
     form = client_as(panel_member).get(reverse("decision-create", args=[case.pk])).content
