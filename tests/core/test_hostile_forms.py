@@ -17,7 +17,7 @@ from assessments import replays, rulesets
 from assessments.services import assessment_start
 from tests.assessments.test_assessment_views import area_data
 from tests.assessments.test_children_views import child_data
-from tests.assessments.test_rulesets_views import numbers_data
+from tests.assessments.test_rulesets_views import scheme_data
 from tests.authorities.test_settings_register import capability_data, setting_data
 from tests.factories import complete_assessment
 from valuing_send.authorities.models import Membership
@@ -177,9 +177,35 @@ def test_rule_set_forms_and_the_replay_filter(client_as, admin, manager, rule_se
     draft = rulesets.ruleset_copy(rule_sets["valuing-send-default"], authority_a, by=admin)
     assert_answers_every_hostile_value(
         client,
-        reverse("ruleset-edit-numbers", args=[draft.pk]),
-        numbers_data(draft),
-        fields=["row_version", "points_3", "band_2_min", "band_7_top_up"],
+        reverse("ruleset-edit-scheme", args=[draft.pk]),
+        scheme_data(draft),
+        fields=[
+            "row_version",
+            "band_count",
+            "per",
+            "terms_per_year",
+            "points_3",
+            "band_1_name",
+            "band_1_min",
+            "band_6_max",
+            "band_6_amount",
+        ],
+    )
+    assert_answers_every_hostile_value(
+        client,
+        reverse("ruleset-new"),
+        {"yaml_text": rulesets.template_text().replace("my-council-banding", "hostile")},
+    )
+    assert_answers_every_hostile_value(
+        client,
+        reverse("ruleset-check", args=[draft.pk]),
+        {
+            "p0_speech_language": "2",
+            "p0_setting_type": "mainstream",
+            "p0_age": "9",
+            "p0_hours": "15",
+        },
+        method="get",
     )
     draft.refresh_from_db()
     text = draft.yaml_text

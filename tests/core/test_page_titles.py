@@ -104,7 +104,9 @@ def test_titles_of_the_main_pages_are_unique_and_name_their_object(
     for version in (rule_sets["valuing-send-default"], draft):
         visit(admin, "ruleset-detail", version.pk, expect=[version.version])
         visit(admin, "ruleset-preview", version.pk, expect=[version.version])
-    visit(admin, "ruleset-edit-numbers", draft.pk, expect=[draft.version])
+    visit(admin, "ruleset-edit-scheme", draft.pk, expect=[draft.version])
+    visit(admin, "ruleset-check", draft.pk, expect=[draft.version])
+    visit(admin, "ruleset-new")
     visit(admin, "ruleset-edit-yaml", draft.pk, expect=[draft.version])
     run = seeded["run"]
     visit(manager, "replay-detail", run.pk, expect=[draft.version])
