@@ -208,8 +208,10 @@ class PanelCase(models.Model):
                 | Q(is_open=False, status__in=sorted(CLOSED_STATUSES)),
                 name="panelcase_open_matches_status",
             ),
+            # A band's place in its scheme starts at 1; a scheme may have any number of bands
+            # (Herefordshire's matrix has 21), so the form offers the active scheme's bands.
             models.CheckConstraint(
-                condition=Q(requested_band__isnull=True) | Q(requested_band__lte=20),
+                condition=Q(requested_band__isnull=True) | Q(requested_band__gte=1),
                 name="panelcase_band_in_range",
             ),
         ]

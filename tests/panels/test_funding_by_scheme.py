@@ -114,3 +114,22 @@ def test_funding_asked_for_and_agreed_is_a_band_of_the_active_scheme_by_name(
     assert decided.status_code == 302
     letter = Letter.objects.get()
     assert "The funding agreed is Band 2, £3,000 a year" in letter.html
+
+
+def test_any_band_of_a_scheme_with_more_than_twenty_can_be_asked_for(
+    client_as, caseworker, admin, child, rule_sets, authority_a
+):
+    from assessments import rulesets
+
+    # Herefordshire's matrix: Local Offer and twenty groups, F4 the 21st band.
+    draft = rulesets.ruleset_copy(rule_sets["herefordshire-early-years"], authority_a, by=admin)
+    rulesets.ruleset_activate(draft, by=admin)
+    client = client_as(caseworker)
+    url = reverse("case-create", args=[child.pk, "placement"])
+    assert '<option value="21">F4</option>' in client.get(url).content.decode()
+    dates = {"received_date_day": "3", "received_date_month": "2", "received_date_year": "2025"}
+    assert client.post(url, {**dates, "requested_band": "21"}).status_code == 302
+    case = PanelCase.objects.get()
+    assert case.requested_band == 21
+    detail = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    assert 'Funding asked for</dt><dd class="govuk-summary-list__value">F4</dd>' in detail
