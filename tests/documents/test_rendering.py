@@ -3,6 +3,7 @@ pypdf, the structure tree with pikepdf) to check the figures, names and tagging.
 
 import pytest
 
+from valuing_send.core.templatetags.govuk import pounds
 from valuing_send.documents import services
 from valuing_send.documents.models import DocumentKind, DocumentStatus
 
@@ -36,7 +37,7 @@ def test_the_needs_profile_pdf_shows_the_profile_recommendation_and_trace(made, 
     assert "93%" in text  # setting readiness
     assert f"Points {stored.total_points}" in text
     assert stored.result["tier_name"] in text
-    assert f"£{stored.top_up:,} a year at the current setting" in text
+    assert f"{pounds(stored.top_up)} a year at the current setting" in text  # as published
     assert "How this was worked out" in text
     assert stored.result["trace"][0] in text
     assert "Seen in class; specialist report" in text  # evidence
