@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django import forms
 from django.utils import timezone
@@ -7,6 +8,7 @@ from assessments import codes
 from assessments.rules import codes as rule_codes
 from valuing_send.authorities.models import Role
 from valuing_send.core.forms import (
+    FastSelect,
     GovukCheckboxes,
     GovukDateField,
     GovukForm,
@@ -341,7 +343,14 @@ class CompleteForm(VersionedFormMixin):
 
 class ChildFilterForm(GovukForm):
     """The children list's search and filters (GET). A value the form does not offer is an
-    error shown in the error summary, and no list is shown: never one that looks filtered."""
+    error shown in the error summary, and no list is shown: never one that looks filtered.
+
+    The setting is typed, not picked from a select: a large authority's register has 900
+    settings, too many for a select to be usable (or cheap to send). Without JavaScript it is a
+    text field matched on the server (a URN, an exact name, or part of a name: every setting
+    that matches); with JavaScript the field suggests names from the register as one types
+    (``static/js/autocomplete.mjs``, accessible-autocomplete). The caseworker stays a select:
+    its options are written in one pass (``FastSelect``)."""
 
     error_nouns = {"q": "the search"}
 
@@ -362,8 +371,14 @@ class ChildFilterForm(GovukForm):
         required=False,
         choices=_blank_choice("Any age", [(code, label) for code, label, _, _ in codes.AGE_PHASES]),
     )
-    setting = forms.TypedChoiceField(label="Setting", required=False, coerce=int, empty_value=None)
-    caseworker = forms.ChoiceField(label="Caseworker", required=False)
+    setting = forms.CharField(
+        label="Setting",
+        required=False,
+        max_length=200,
+        help_text="Its name, part of it, or its URN",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    caseworker = forms.ChoiceField(label="Caseworker", required=False, widget=FastSelect)
     review = forms.ChoiceField(
         label="Review date",
         required=False,
@@ -372,15 +387,41 @@ class ChildFilterForm(GovukForm):
 
     NAMES = ("q", "status", "need", "phase", "setting", "caseworker", "review")
 
-    def __init__(self, *args, settings_choices, caseworker_choices, **kwargs):
+    def __init__(self, *args, authority, caseworker_choices, suggestions_url=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["setting"].choices = _blank_choice("Any setting", settings_choices)
+        self.authority = authority
         self.fields["caseworker"].choices = [
             ("", "Anyone"),
             ("me", "Allocated to me"),
             ("none", "Not allocated"),
             *caseworker_choices,
         ]
+        if suggestions_url:
+            self.fields["setting"].widget.attrs["data-app-autocomplete"] = suggestions_url
+
+    def clean_setting(self) -> tuple[int, ...]:
+        """The ids of the settings meant: ``()`` for any. A number is a URN (six digits) or,
+        from older links, a setting's id."""
+        text = " ".join(self.cleaned_data["setting"].split())
+        if not text:
+            return ()
+        register = self.authority.settings_register
+        urn = settings_urn(text)
+        if urn:
+            matches = register.filter(urn=urn)
+        elif text.isdigit():
+            matches = register.filter(pk=int(text))
+        else:
+            matches = register.filter(name__iexact=text)
+            if not matches.exists():
+                matches = register.filter(name__icontains=text)
+        ids = tuple(matches.order_by("pk").values_list("pk", flat=True)[:MAX_SETTINGS_MATCHED])
+        if not ids:
+            raise forms.ValidationError(
+                "No setting in the register has that name or URN: check the spelling, or "
+                "enter part of the name"
+            )
+        return ids
 
     def filters(self) -> dict | None:
         """The filters to apply: none when nothing was asked, ``None`` when the form has errors
@@ -388,6 +429,17 @@ class ChildFilterForm(GovukForm):
         if not self.is_bound:
             return {}
         return self.cleaned_data if self.is_valid() else None
+
+
+def settings_urn(text: str) -> str:
+    """The URN in what was typed: six digits alone, or at the end in brackets, as the
+    suggestions show it ("Oakfield Primary School (123456)")."""
+    match = re.fullmatch(r"(?:.*\()?\s*(\d{6})\s*\)?", text)
+    return match.group(1) if match else ""
+
+
+# A filter by part of a name matches at most this many settings (the list says so).
+MAX_SETTINGS_MATCHED = 200
 
 
 class ReplayChangesFilterForm(GovukForm):

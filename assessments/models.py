@@ -135,6 +135,8 @@ class Child(models.Model):
             models.Index(fields=["authority", "last_name", "first_name"]),
             models.Index(fields=["authority", "date_of_birth"]),
             models.Index(fields=["authority", "sen_status", "primary_need"]),
+            # The children list's review-date filter (overdue, due in 30 days) and its order.
+            models.Index(fields=["authority", "next_review_date"]),
         ]
 
     def __str__(self):

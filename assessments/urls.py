@@ -5,6 +5,11 @@ from .views import children, framework, profile, recommendations, rulesets
 urlpatterns = [
     path("children/", children.child_list, name="child-list"),
     path("children/new/", children.child_create, name="child-create"),
+    path(
+        "children/setting-suggestions/",
+        children.setting_suggestions,
+        name="child-list-setting-suggestions",
+    ),
     path("children/<int:pk>/", children.child_detail, name="child-detail"),
     path("children/<int:pk>/edit/", children.child_edit, name="child-edit"),
     path(

@@ -1,9 +1,17 @@
 """The national run: every English authority generated on one PostgreSQL, then each one's
-caseload replayed under a draft rule set by Celery workers in parallel.
+caseload replayed under a draft rule set by 1, then 2, then 4 Celery workers.
 
-Run by ``scripts/national_run.sh`` (which starts the servers and the workers); writes
-``bench/results/national.json``. About 15–20 minutes on a 2-core machine; not part of
+Run by ``scripts/national_run.sh`` (which starts PostgreSQL and Redis); writes
+``bench/results/national.json``. About 30 minutes on a quiet 2-core machine; not part of
 ``make bench``.
+
+Scale-out is shown, not assumed: for each worker count the bench starts that many real workers
+(``celery worker --pool=solo``, one task at a time each), queues the 153 replays at once, and
+times the whole until the last is done. The **floor** of a run with N workers is the 1-worker
+run's time divided by N (perfect scale-out), so the ratio is the **efficiency** against the
+1-worker run, and the speed-up is the 1-worker time over this one. Each run records the peak
+memory of its workers. With 4 workers on 2 cores (and PostgreSQL on the same cores) the run
+shows where contention starts.
 """
 
 import io
@@ -28,16 +36,19 @@ from assessments.models import (  # noqa: E402
     ReplayRun,
     RuleSetVersion,
 )
-from bench._report import Metric, write_report  # noqa: E402
+from bench._report import LoadWatch, Metric, write_report  # noqa: E402
+from bench.worker import CeleryWorker, purge_queue  # noqa: E402
 from valuing_send.authorities.models import Authority, User  # noqa: E402
 
 DRAFT_POINTS = [0, 1, 3, 7, 12]
+WORKER_COUNTS = [int(n) for n in os.environ.get("NATIONAL_WORKERS", "1 2 4").split()]
 
 
 def database_size() -> tuple[int, str]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_database_size(current_database()), pg_size_pretty(pg_database_size(current_database()))"
+            "SELECT pg_database_size(current_database()), "
+            "pg_size_pretty(pg_database_size(current_database()))"
         )
         return cursor.fetchone()
 
@@ -48,19 +59,65 @@ def drafts_for_every_authority(by) -> dict[int, RuleSetVersion]:
     )
     drafts = {}
     for authority in Authority.objects.order_by("pk"):
-        draft = rulesets.ruleset_copy(shipped, authority, by=by)
-        drafts[authority.pk] = rulesets.ruleset_update_points(draft, DRAFT_POINTS, by=by)
+        draft = authority.rule_sets.filter(created_by=by, status="draft").first()
+        if draft is None:
+            draft = rulesets.ruleset_copy(shipped, authority, by=by)
+            draft = rulesets.ruleset_update_points(draft, DRAFT_POINTS, by=by)
+        drafts[authority.pk] = draft
     return drafts
 
 
+def replay_everything(workers: int, drafts, runner) -> dict:
+    """Every authority's replay queued at once and done by ``workers`` workers."""
+    purge_queue()
+    with LoadWatch() as load:
+        pools = [CeleryWorker(f"national{workers}-{index}") for index in range(workers)]
+        for pool in pools:
+            pool.__enter__()
+        try:
+            started = time.perf_counter()
+            with transaction.atomic():  # every replay is queued when this commits
+                runs = [
+                    replays.replay_start(authority, drafts[authority.pk], by=runner).pk
+                    for authority in Authority.objects.order_by("pk")
+                ]
+            while ReplayRun.objects.filter(pk__in=runs).exclude(status__in=["done", "failed"]):
+                time.sleep(0.5)
+            wall = time.perf_counter() - started
+            peak_rss = max(pool.peak_rss_mb() for pool in pools)
+        finally:
+            for pool in pools:
+                pool.__exit__(None, None, None)
+    finished = list(ReplayRun.objects.filter(pk__in=runs))
+    done = [run for run in finished if run.status == "done"]
+    durations = [run.summary["timings_ms"]["total"] / 1000 for run in done]
+    children = sum(run.summary.get("children", 0) for run in done)
+    return {
+        "workers": workers,
+        "wall_s": round(wall, 2),
+        "children": children,
+        "children_per_s": round(children / wall),
+        "failed": len(finished) - len(done),
+        "slowest_replay_s": round(max(durations), 2),
+        "median_replay_s": round(statistics.median(durations), 3),
+        "sum_of_replays_s": round(sum(durations), 1),
+        "worker_peak_rss_mb": round(peak_rss, 1),
+        "load": load.result(),
+    }
+
+
 def main() -> None:
+    generation = LoadWatch()
     output = io.StringIO()
     started = time.perf_counter()
-    call_command("generate_demo", national=True, seed=1, stdout=output)
+    if not Authority.objects.filter(children__isnull=False).exists():
+        only = os.environ.get("NATIONAL_ONLY")  # e.g. "886,887" to try the run on two
+        call_command("generate_demo", national=True, seed=1, only=only, stdout=output)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     generation_s = time.perf_counter() - started
+    generation_load = generation.result()
     print(output.getvalue()[-3000:])
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
     size_bytes, size_text = database_size()
     counts = {
         "authorities": Authority.objects.count(),
@@ -70,53 +127,62 @@ def main() -> None:
         "ratings": DomainRating.objects.count(),
         "recommendations": Recommendation.objects.count(),
     }
-    print(f"Generated in {generation_s:.0f} s: {counts}; database {size_text}")
+    print(f"Generated in {generation_s:.0f} s: {counts}; database {size_text}", flush=True)
 
     runner, _ = User.objects.get_or_create(
         email="national-bench@valuing-send.test", defaults={"full_name": "National bench"}
     )
     drafts = drafts_for_every_authority(runner)
-    replay_started = time.perf_counter()
-    with transaction.atomic():  # every replay is queued when this commits
-        for authority in Authority.objects.order_by("pk"):
-            replays.replay_start(authority, drafts[authority.pk], by=runner)
-    while ReplayRun.objects.exclude(status__in=["done", "failed"]).exists():
-        time.sleep(1)
-    replay_s = time.perf_counter() - replay_started
-    runs = list(ReplayRun.objects.all())
-    failed = [run for run in runs if run.status == "failed"]
-    durations = [run.summary["timings_ms"]["total"] / 1000 for run in runs if run.status == "done"]
-    children = sum(run.summary.get("children", 0) for run in runs if run.status == "done")
-    changed = sum(run.summary.get("changed", 0) for run in runs if run.status == "done")
-    workers = int(os.environ.get("WORKERS", "2"))
-    print(
-        f"Replayed {len(runs)} authorities ({children:,} children, {changed:,} change) in {replay_s:.1f} s with {workers} workers; {len(failed)} failed"
-    )
-    write_report(
-        "national",
-        [
-            Metric("generation (all 153 authorities)", generation_s, "s", higher_is_better=False),
-            Metric("database size", size_bytes / 2**30, "GiB", higher_is_better=False),
+    results = []
+    for workers in WORKER_COUNTS:
+        result = replay_everything(workers, drafts, runner)
+        results.append(result)
+        print(
+            f"{workers} worker(s): {result['children']:,} children in {result['wall_s']} s "
+            f"({result['children_per_s']:,}/s), {result['failed']} failed; worker peak RSS "
+            f"{result['worker_peak_rss_mb']} MiB; load {result['load']['load_average_start']}"
+            f" → {result['load']['load_average_end']}",
+            flush=True,
+        )
+
+    baseline = next((r for r in results if r["workers"] == 1), results[0])
+    metrics = [
+        Metric("generation (all 153 authorities)", generation_s, "s", higher_is_better=False),
+        Metric("database size", size_bytes / 2**30, "GiB", higher_is_better=False),
+    ]
+    for result in results:
+        workers = result["workers"]
+        speed_up = baseline["wall_s"] / result["wall_s"]
+        result["speed_up"] = round(speed_up, 2)
+        result["efficiency"] = round(speed_up / workers * baseline["workers"], 2)
+        metrics += [
             Metric(
-                "replay of every caseload, wall",
-                replay_s,
+                f"replay of every caseload, {workers} worker{'s' if workers > 1 else ''}",
+                result["wall_s"],
                 "s",
-                floor=sum(durations) / workers,
-                floor_label=f"sum of per-run times ÷ {workers} workers",
+                floor=baseline["wall_s"] * baseline["workers"] / workers,
+                floor_label="the 1-worker run's time ÷ workers (perfect scale-out; "
+                "the ratio is the efficiency)",
                 higher_is_better=False,
             ),
-            Metric("replay throughput", children / replay_s, "children/s"),
-            Metric("slowest single replay", max(durations), "s", higher_is_better=False),
+            Metric(f"throughput, {workers} workers", result["children_per_s"], "children/s"),
+            Metric(f"speed-up, {workers} workers", speed_up, "×"),
             Metric(
-                "median single replay", statistics.median(durations), "s", higher_is_better=False
+                f"worker peak RSS, {workers} workers",
+                result["worker_peak_rss_mb"],
+                "MiB",
+                higher_is_better=False,
             ),
-        ],
+        ]
+    write_report(
+        "national",
+        metrics,
         extra={
             **counts,
             "database_size": size_text,
-            "workers": workers,
-            "failed_replays": len(failed),
-            "changed": changed,
+            "generation_load": generation_load,
+            "runs": results,
+            "cores": os.cpu_count(),
         },
     )
 

@@ -25,6 +25,11 @@ PACKAGES = {
         "assets",
     ),
     "htmx": (NODE / "htmx.org" / "dist", ["htmx.min.js"], None),
+    "autocomplete": (
+        NODE / "accessible-autocomplete" / "dist",
+        ["accessible-autocomplete.min.js", "accessible-autocomplete.min.css"],
+        None,
+    ),
 }
 
 

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The national run (docs/scaling.md): all 153 English authorities generated on one throwaway
-# PostgreSQL, then every caseload replayed under a draft rule set by $WORKERS Celery workers
-# in parallel. Needs about 12 GB of free disk; 15–20 minutes on a 2-core machine.
+# PostgreSQL, then every caseload replayed under a draft rule set by 1, then 2, then 4 Celery
+# workers (bench/national.py starts them), to show the speed-up, the efficiency against the
+# 1-worker run and the workers' peak memory. Needs about 12 GB of free disk; about 30 minutes
+# on a quiet 2-core machine. Writes bench/results/national.json.
+#   NATIONAL_WORKERS="1 2" scripts/national_run.sh    other worker counts (the first is the baseline)
+#   NATIONAL_ONLY=886,887 scripts/national_run.sh     only those authorities (to try the run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install_system_packages.sh
@@ -9,17 +13,12 @@ scripts/setup.sh --dev
 # shellcheck source=scripts/services.sh
 source scripts/services.sh
 services_start
-export DJANGO_SETTINGS_MODULE=valuing_send.settings WORKERS=${WORKERS:-2}
+# The bench counts the CPU of this PostgreSQL and Redis as its own, not as other load.
+export SERVICES_DIR
+unset DJANGO_PRODUCTION DJANGO_DEBUG DJANGO_ALLOWED_HOSTS
+export DJANGO_SETTINGS_MODULE=valuing_send.settings
 .venv/bin/python manage.py migrate --no-input -v 0
 .venv/bin/python manage.py load_seeds
-pids=()
-stop_workers() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; services_stop; }
-trap stop_workers EXIT
-for i in $(seq "$WORKERS"); do
-  .venv/bin/celery -A valuing_send worker --pool=solo --without-gossip --without-mingle \
-    --without-heartbeat --loglevel=WARNING -n "national$i@%h" &
-  pids+=($!)
-done
 .venv/bin/python -m bench.national
 # The national indicator recompute starts its own workers (1, then 2): stop the replay's.
 for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done

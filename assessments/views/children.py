@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from valuing_send.authorities.tenancy import get_or_404, requires
@@ -21,14 +22,22 @@ def _child(request, pk):
     )
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told the total (the unfiltered list's count is kept per authority)."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
+
+
 @require_GET
 @requires("child.view")
 def child_list(request):
-    settings_choices, caseworker_choices = queries.filter_choices(request.authority)
     form = ChildFilterForm(
         request.GET or None,
-        settings_choices=settings_choices,
-        caseworker_choices=caseworker_choices,
+        authority=request.authority,
+        caseworker_choices=queries.caseworker_choices(request.authority),
+        suggestions_url=reverse("child-list-setting-suggestions"),
     )
     filters = form.filters()
     if filters is None:
@@ -37,8 +46,12 @@ def child_list(request):
         if request.htmx:
             return HttpResponse(headers={"HX-Redirect": request.get_full_path()})
         return render(request, "assessments/child_list.html", {"form": form}, status=400)
-    paginator = Paginator(
-        queries.children_matching(request.authority, filters, user=request.user), PAGE_SIZE
+    children = queries.children_matching(request.authority, filters, user=request.user)
+    filtered = any(filters.get(name) for name in ChildFilterForm.NAMES)
+    paginator = (
+        Paginator(children, PAGE_SIZE)
+        if filtered
+        else _CountedPaginator(children, PAGE_SIZE, count=queries.children_count(request.authority))
     )
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -48,7 +61,7 @@ def child_list(request):
         "page": page,
         "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
         "query": query.urlencode(),
-        "filtered": any(filters.get(name) for name in ChildFilterForm.NAMES),
+        "filtered": filtered,
         "by_review": bool(filters.get("review")),
     }
     template = (
@@ -57,6 +70,14 @@ def child_list(request):
         else "assessments/child_list.html"
     )
     return render(request, template, context)
+
+
+@require_GET
+@requires("child.view")
+def setting_suggestions(request):
+    """What the children list's setting filter suggests as one types (JSON, at most 10)."""
+    text = request.GET.get("q", "")[:200]
+    return JsonResponse({"results": queries.setting_suggestions(request.authority, text)})
 
 
 @require_GET

@@ -28,6 +28,11 @@ def child_data(**overrides):
     return data
 
 
+NO_SUCH_SETTING = (
+    "No setting in the register has that name or URN: check the spelling, or enter part of the name"
+)
+
+
 class TestChildList:
     def test_every_role_sees_their_authoritys_children_only(
         self, request, client_as, child, child_b
@@ -85,7 +90,11 @@ class TestChildList:
 
         assert names(status="E") == {"Teen, Tia"}
         assert names(need="SLCN") == {"Jones, Amy"}
-        assert names(setting=str(other_setting.pk)) == {"Teen, Tia"}
+        assert names(setting=str(other_setting.pk)) == {"Teen, Tia"}  # links made before
+        assert names(setting="hillside academy") == {"Teen, Tia"}
+        assert names(setting="Oakfield Primary School (900001)") == {"Jones, Amy"}
+        assert names(setting="900001") == {"Jones, Amy"}
+        assert names(setting="Hill") == {"Teen, Tia"}  # part of a name
         assert names(phase="secondary") == {"Teen, Tia"}
         assert names(phase="primary") == {"Jones, Amy"}
         assert names(caseworker="me") == {"Jones, Amy"}
@@ -99,8 +108,8 @@ class TestChildList:
             ({"status": "ZZ"}, "status", "Select the SEN status from the list"),
             ({"need": "XYZ"}, "need", "Select the primary need from the list"),
             ({"phase": "old"}, "phase", "Select the age from the list"),
-            ({"setting": "abc"}, "setting", "Select the setting from the list"),
-            ({"setting": "999999"}, "setting", "Select the setting from the list"),
+            ({"setting": "abc"}, "setting", NO_SUCH_SETTING),
+            ({"setting": "999999"}, "setting", NO_SUCH_SETTING),
             ({"caseworker": "42"}, "caseworker", "Select the caseworker from the list"),
             ({"review": "soon"}, "review", "Select the review date from the list"),
             ({"q": "a" * 150}, "q", "The search must be 100 characters or fewer"),
@@ -189,25 +198,110 @@ class TestChildList:
         assert html.lstrip().startswith('<div id="results"')
         assert "Jones, Amy" in html and "<html" not in html
 
-    def test_list_paginates_with_a_constant_number_of_queries(
-        self, client_as, caseworker, authority_a, oakfield, django_assert_max_num_queries
+    def test_setting_filter_is_a_text_field_that_suggests_from_the_register(
+        self, client_as, caseworker, child, oakfield, authority_a, authority_b
     ):
-        ChildFactory.create_batch(
-            500, authority=authority_a, current_setting=oakfield, caseworker=caseworker
-        )
+        SettingFactory(authority=authority_a, name="Oak Tree Academy", urn="900002")
+        SettingFactory(authority=authority_a, name="Royal Oak Infants", urn="")
+        SettingFactory(authority=authority_a, name="Cloakroom Nursery")  # "oak" inside a word
+        SettingFactory(authority=authority_b, name="Oakfield Other Authority")
         client = client_as(caseworker)
-        client.get(reverse("child-list"))  # warm the session
-        for params in (
-            {},
-            {"page": "7"},
-            {"q": "child1"},
-            {"status": "K", "setting": str(oakfield.pk)},
-        ):
-            with django_assert_max_num_queries(8):
+        html = client.get(reverse("child-list"), {"setting": "Oakfield Primary School"}).content
+        html = html.decode()
+        assert 'name="setting"' in html and 'value="Oakfield Primary School"' in html
+        suggestions_url = reverse("child-list-setting-suggestions")
+        assert f'data-app-autocomplete="{suggestions_url}"' in html
+        assert f'<option value="{oakfield.pk}"' not in html  # no option per setting
+        response = client.get(suggestions_url, {"q": "oak"})
+        assert response.status_code == 200
+        assert response.json() == {
+            "results": [
+                "Oak Tree Academy (900002)",
+                "Oakfield Primary School (900001)",
+                "Royal Oak Infants",
+            ]
+        }
+        assert client.get(suggestions_url, {"q": "90000"}).json()["results"] == [
+            "Oak Tree Academy (900002)",
+            "Oakfield Primary School (900001)",
+        ]
+        assert client.get(suggestions_url, {"q": " "}).json() == {"results": []}
+        assert client.post(suggestions_url, {"q": "oak"}).status_code == 405
+
+    def test_setting_suggestions_need_a_member_of_the_authority(self, client, caseworker):
+        url = reverse("child-list-setting-suggestions")
+        assert client.get(url, {"q": "oak"}).status_code == 302  # to sign in
+        from tests.factories import UserFactory
+
+        client.force_login(UserFactory())
+        assert client.get(url, {"q": "oak"}).status_code == 403
+
+    def test_unfiltered_count_is_kept_and_forgotten_when_a_child_is_added(
+        self, client_as, caseworker, child, authority_a, django_assert_num_queries
+    ):
+        client = client_as(caseworker)
+        assert "<strong>1</strong> child" in client.get(reverse("child-list")).content.decode()
+        ChildFactory(authority=authority_a)
+        html = client.get(reverse("child-list")).content.decode()
+        assert "<strong>2</strong> children" in html
+        Child.objects.filter(authority=authority_a).exclude(pk=child.pk).delete()
+        html = client.get(reverse("child-list")).content.decode()
+        assert "<strong>1</strong> child" in html
+
+    LIST_QUERIES = (
+        {},
+        {"page": "2"},
+        {"q": "child"},
+        {"status": "K", "setting": "Oakfield Primary School"},
+        {"caseworker": "me", "review": "overdue"},
+    )
+
+    def _queries_per_list(self, client):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        counts = {}
+        for params in self.LIST_QUERIES:
+            client.get(reverse("child-list"), params)  # the unfiltered count, once kept
+            with CaptureQueriesContext(connection) as captured:
                 response = client.get(reverse("child-list"), params)
             assert response.status_code == 200
-        html = client.get(reverse("child-list"), {"page": "2"}).content.decode()
-        assert "<strong>500</strong> children" in html
+            counts[tuple(params)] = len(captured)
+        return counts
+
+    def test_list_runs_the_same_queries_whatever_the_size_of_the_authority(
+        self, client_as, caseworker, authority_a, oakfield
+    ):
+        from tests.factories import MembershipFactory
+
+        ChildFactory.create_batch(
+            30, authority=authority_a, current_setting=oakfield, caseworker=caseworker
+        )
+        client = client_as(caseworker)
+        client.get(reverse("child-list"))  # the session's first request chooses the authority
+        small = self._queries_per_list(client)
+        # Ten times the children, and a register and a team that a select per option would
+        # make the page grow with.
+        settings = SettingFactory.create_batch(60, authority=authority_a)
+        for _ in range(25):
+            MembershipFactory(authority=authority_a, role="caseworker")
+        ChildFactory.create_batch(
+            270, authority=authority_a, current_setting=oakfield, caseworker=caseworker
+        )
+        ChildFactory.create_batch(30, authority=authority_a, current_setting=settings[0])
+        large = self._queries_per_list(client)
+        assert large == small
+        # Session, user, membership; caseworker choices; count (filtered only); page; for a
+        # search its settings and caseworkers; for the setting filter, the settings it names.
+        assert max(large.values()) <= 8
+        assert large[()] == 5  # unfiltered: the count is kept, not counted
+
+    def test_list_paginates(self, client_as, caseworker, authority_a, oakfield):
+        ChildFactory.create_batch(
+            60, authority=authority_a, current_setting=oakfield, caseworker=caseworker
+        )
+        html = client_as(caseworker).get(reverse("child-list"), {"page": "2"}).content.decode()
+        assert "<strong>60</strong> children" in html
         assert html.count('<tr class="govuk-table__row">') == 26  # header + 25 rows
         assert 'aria-current="page">2</a>' in html
 
