@@ -4,11 +4,13 @@ geometry (drawn as SVG by ``templates/assessments/_radar.html``), shortfalls and
 import math
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
+
 from assessments.rules import readiness_for_needs
 
 from . import recommendations, rulesets
 from .codes import EVIDENCE_SOURCES
-from .models import AssessmentStatus
+from .models import AssessmentStatus, DomainRating, Override
 from .rules.codes import CAPACITY_LEVELS
 
 SOURCE_LABELS = dict(EVIDENCE_SOURCES)
@@ -101,11 +103,14 @@ def readiness(rows, capabilities) -> int | None:
 
 @dataclass(frozen=True)
 class RadarAxis:
-    x: float
-    y: float
+    """One axis of the radar chart. Coordinates are written once, as SVG wants them
+    (one decimal place), so the template only places them."""
+
+    x: str
+    y: str
     lines: list[str]
-    label_x: float
-    label_y: float
+    label_x: str
+    label_y: str
     anchor: str
 
 
@@ -116,7 +121,7 @@ class RadarChart:
     cx: float
     cy: float
     rings: list[str]
-    ring_labels: list[tuple[float, float, int]]
+    ring_labels: list[tuple[str, str, int]]
     axes: list[RadarAxis]
     need_points: str
     capability_points: str | None
@@ -139,6 +144,10 @@ def _wrap(text: str, width: int = 18) -> list[str]:
         else:
             line = f"{line} {word}".strip()
     return [*lines, line] if line else lines
+
+
+def _one_place(value: float) -> str:
+    return f"{value:.1f}"
 
 
 def _points(pairs) -> str:
@@ -168,7 +177,9 @@ def radar_chart(rows: list[ProfileRow], *, child_name: str, setting_name: str | 
             if ly > cy + 10
             else ly - 7 * (len(lines) - 1) + 4
         )
-        axes.append(RadarAxis(x, y, lines, lx, top, anchor))
+        axes.append(
+            RadarAxis(_one_place(x), _one_place(y), lines, _one_place(lx), _one_place(top), anchor)
+        )
     need = _points(_point(cx, cy, radius, i, count, row.level or 0) for i, row in enumerate(rows))
     has_capability = setting_name is not None and rows and rows[0].capability is not None
     capability = (
@@ -189,7 +200,10 @@ def radar_chart(rows: list[ProfileRow], *, child_name: str, setting_name: str | 
         cx=cx,
         cy=cy,
         rings=rings,
-        ring_labels=[(cx + 4, cy - radius * level / 4 - 2, level) for level in range(1, 5)],
+        ring_labels=[
+            (_one_place(cx + 4), _one_place(cy - radius * level / 4 - 2), level)
+            for level in range(1, 5)
+        ],
         axes=axes,
         need_points=need,
         capability_points=capability,
@@ -198,24 +212,50 @@ def radar_chart(rows: list[ProfileRow], *, child_name: str, setting_name: str | 
     )
 
 
-def profile_context(authority, assessment) -> dict:
+def _previous_in(history, assessment):
+    """The profile completed before ``assessment``, from the child's assessments already read
+    (what ``AssessmentQuerySet.previous_to`` would find)."""
+    earlier = [
+        other
+        for other in history
+        if other.pk != assessment.pk
+        and other.status != AssessmentStatus.DRAFT
+        and (assessment.completed_at is None or other.completed_at < assessment.completed_at)
+    ]
+    return max(earlier, key=lambda other: (other.completed_at, other.pk), default=None)
+
+
+def profile_context(authority, assessment, *, history=None) -> dict:
     """What a needs profile shows: rows per domain, the radar chart, readiness, shortfalls and
     the comparison with the profile before it. Takes the authority, never a request, and
     writes nothing: the same context serves a page, a PDF made in a worker and an invitation
-    page with nobody signed in."""
-    ratings = list(assessment.ratings.all())
+    page with nobody signed in.
+
+    Four queries at most, whatever the child's history: the previous profile (none when the
+    page passes the child's assessments it has read as ``history``), the ratings of both
+    profiles at once, the setting (none when it came with the assessment) and its
+    capabilities."""
+    previous = (
+        _previous_in(history, assessment)
+        if history is not None
+        else assessment.child.assessments.previous_to(assessment)
+    )
+    wanted = [assessment.pk] + ([previous.pk] if previous is not None else [])
+    ratings_by_assessment: dict[int, list] = {pk: [] for pk in wanted}
+    for rating in DomainRating.objects.filter(assessment_id__in=wanted):
+        ratings_by_assessment[rating.assessment_id].append(rating)
+    ratings = ratings_by_assessment[assessment.pk]
     definition = assessment.framework.definition
     setting = None
     if assessment.setting_id is not None:
-        setting = (
-            authority.settings_register.prefetch_related("capabilities")
-            .filter(pk=assessment.setting_id)
-            .first()
-        )
+        cached = assessment._state.fields_cache.get("setting")
+        if cached is not None and cached.authority_id == authority.pk:
+            setting = cached
+        else:
+            setting = authority.settings_register.filter(pk=assessment.setting_id).first()
     capabilities = setting.capability_map() if setting is not None else None
-    previous = assessment.child.assessments.previous_to(assessment)
     previous_levels = (
-        {r.domain: r.level for r in previous.ratings.all() if r.level is not None}
+        {r.domain: r.level for r in ratings_by_assessment[previous.pk] if r.level is not None}
         if previous is not None
         else None
     )
@@ -252,7 +292,8 @@ def recommendation_context(authority, assessment) -> dict:
     stored = (
         assessment.recommendations.current()
         .select_related("rule_set")
-        .prefetch_related("overrides__by")
+        # The overrides and who made them in one query, however many there are.
+        .prefetch_related(Prefetch("overrides", queryset=Override.objects.select_related("by")))
         .first()
     )
     if stored is None:

@@ -120,8 +120,12 @@ def caseworker_choices(authority):
 
 
 def child_assessments(child):
-    return child.assessments.select_related("created_by", "completed_by", "framework").defer(
-        "framework__content"
+    """The child's assessments, newest first, with what the child page shows of each (and the
+    setting each was made in, for the current profile)."""
+    return (
+        child.assessments.select_related("created_by", "completed_by", "framework", "setting")
+        .defer("framework__content")
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import yaml
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from valuing_send.core.locking import save_versioned
@@ -96,13 +96,14 @@ def _version_row(ruleset, text: str, **fields) -> RuleSetVersion:
 
 
 def active_rule_set(authority) -> RuleSetVersion:
-    """The version recommendations use: the authority's active one, else the shipped default."""
-    active = authority.rule_sets.filter(status=RuleSetStatus.ACTIVE).first()
-    if active is not None:
-        return active
+    """The version recommendations use: the authority's active one, else the shipped default
+    (one query: the authority's own sorts first)."""
     shipped = (
-        RuleSetVersion.objects.filter(authority__isnull=True, ruleset_id=DEFAULT_RULESET_ID)
-        .order_by("-effective_from", "-pk")
+        RuleSetVersion.objects.filter(
+            Q(authority=authority, status=RuleSetStatus.ACTIVE)
+            | Q(authority__isnull=True, ruleset_id=DEFAULT_RULESET_ID)
+        )
+        .order_by(F("authority_id").asc(nulls_last=True), "-effective_from", "-pk")
         .first()
     )
     if shipped is None:

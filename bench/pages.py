@@ -39,11 +39,14 @@ TARGET_P95_MS = 100
 TARGET_RATIO = 0.5  # the page's median within 2× of its pre-rendered floor
 
 
-def _flat_context(response) -> dict:
-    """The top-level template's context of a response (context processors included)."""
-    context = response.context
-    first = context[0] if isinstance(context, list) else context
-    return first.flatten()
+def _page_template(response) -> tuple[str, dict]:
+    """The page's own template and its context (context processors included): the first
+    template file rendered, not a partial rendered on its own before it."""
+    contexts = response.context if isinstance(response.context, list) else [response.context]
+    for template, context in zip(response.templates, contexts, strict=False):
+        if "/" in template.name and "#" not in template.name:
+            return template.name, context.flatten()
+    return response.templates[0].name, contexts[0].flatten()
 
 
 def capture_contexts(client, pages) -> dict[str, tuple[str, dict]]:
@@ -57,7 +60,7 @@ def capture_contexts(client, pages) -> dict[str, tuple[str, dict]]:
         for page in pages:
             response = client.get(page["url"])
             response.content  # noqa: B018 - make sure everything lazy has been rendered
-            captured[page["slug"]] = (response.templates[0].name, _flat_context(response))
+            captured[page["slug"]] = _page_template(response)
         return captured
     finally:
         teardown_test_environment()

@@ -3,12 +3,21 @@
 from django import template
 from django.utils import timezone
 
-from assessments.rules.codes import CLASSIFICATION_LABELS, SETTING_TYPE_LABELS, TIERS
+from assessments.codes import NEED_TYPES
+from assessments.rules.codes import (
+    CLASSIFICATION_LABELS,
+    SEN_STATUSES,
+    SETTING_TYPE_LABELS,
+    TIERS,
+)
 from assessments.rules.money import money
 
 register = template.Library()
 
 TIER_LABELS = dict(TIERS)
+# Lookups for long tables (Django's get_FOO_display builds a dictionary on every call).
+SEN_STATUS_LABELS = dict(SEN_STATUSES)
+NEED_LABELS = dict(NEED_TYPES)
 
 # How a need level reads for a parent or carer: no codes, no jargon.
 PLAIN_LEVELS = {
@@ -43,6 +52,16 @@ def domain_name(code, rows) -> str:
 @register.filter
 def setting_type_label(code) -> str:
     return SETTING_TYPE_LABELS.get(code, code or "")
+
+
+@register.filter
+def sen_status_label(code) -> str:
+    return SEN_STATUS_LABELS.get(code, code or "")
+
+
+@register.filter
+def need_label(code) -> str:
+    return NEED_LABELS.get(code, code or "")
 
 
 @register.filter

@@ -1,8 +1,13 @@
+import hashlib
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from valuing_send.authorities.tenancy import get_or_404, requires
@@ -58,6 +63,7 @@ def child_list(request):
     query.pop("page", None)
     context = {
         "form": form,
+        "filters_html": _filters_html(request, form, filtered),
         "page": page,
         "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
         "query": query.urlencode(),
@@ -72,6 +78,30 @@ def child_list(request):
     return render(request, template, context)
 
 
+FILTERS_SECONDS = 600
+
+
+def _filters_html(request, form, filtered: bool) -> str:
+    """The filter form as HTML, rendered once per authority, caseworker list and choice of
+    filters, and kept in the cache (its fields were a third of the children list's render).
+    Never kept for a search: what was typed may be a child's name."""
+    if form.is_bound and form.data.get("q", "").strip():
+        return ""
+    choices = form.fields["caseworker"].choices
+    values = sorted(
+        (name, form.data.get(name, "")) for name in ChildFilterForm.NAMES if form.is_bound
+    )
+    digest = hashlib.sha256(repr((choices, values, filtered)).encode()).hexdigest()[:32]
+    key = f"children-filters:{request.authority.pk}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "assessments/child_list.html#filters", {"form": form, "filtered": filtered}
+        )
+        cache.set(key, html, FILTERS_SECONDS)
+    return mark_safe(html)
+
+
 @require_GET
 @requires("child.view")
 def setting_suggestions(request):
@@ -84,16 +114,14 @@ def setting_suggestions(request):
 @requires("child.view")
 def child_detail(request, pk):
     child = _child(request, pk)
+    # The history, newest first, gives the current profile and the one before it too.
     assessments = list(queries.child_assessments(child))
-    latest = (
-        child.assessments.select_related("created_by", "completed_by", "framework")
-        .defer("framework__content")
-        .latest_complete()
-    )
+    latest = next((a for a in assessments if a.status == AssessmentStatus.COMPLETE), None)
     draft = next((a for a in assessments if a.status == AssessmentStatus.DRAFT), None)
     context = {"child": child, "assessments": assessments, "latest": latest, "draft": draft}
     if latest is not None:
-        context.update(presenters.profile_context(request.authority, latest))
+        latest.child = child
+        context.update(presenters.profile_context(request.authority, latest, history=assessments))
         context.update(presenters.recommendation_context(request.authority, latest))
     return render(request, "assessments/child_detail.html", context)
 

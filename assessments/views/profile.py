@@ -382,7 +382,7 @@ def assessment_summary(request, pk):
         )
     )
     context = {"assessment": assessment, "child": assessment.child, "history": history}
-    context.update(presenters.profile_context(request.authority, assessment))
+    context.update(presenters.profile_context(request.authority, assessment, history=history))
     context.update(presenters.recommendation_context(request.authority, assessment))
     context["status_changes"] = list(assessment.status_changes.select_related("by"))
     return render(request, "assessments/assessment_summary.html", context)
