@@ -409,7 +409,7 @@ class ChildFilterForm(GovukForm):
         urn = settings_urn(text)
         if urn:
             matches = register.filter(urn=urn)
-        elif text.isdigit():
+        elif text.isascii() and text.isdigit() and int(text) <= LARGEST_ID:
             matches = register.filter(pk=int(text))
         else:
             matches = register.filter(name__iexact=text)
@@ -434,9 +434,13 @@ class ChildFilterForm(GovukForm):
 def settings_urn(text: str) -> str:
     """The URN in what was typed: six digits alone, or at the end in brackets, as the
     suggestions show it ("Oakfield Primary School (123456)")."""
-    match = re.fullmatch(r"(?:.*\()?\s*(\d{6})\s*\)?", text)
+    match = re.fullmatch(r"(?:.*\()?\s*(\d{6})\s*\)?", text, flags=re.ASCII)
     return match.group(1) if match else ""
 
+
+# A number typed in the setting filter is an id only if PostgreSQL's integer can hold it ('²'
+# passes str.isdigit() but not int(); twenty digits pass int() but not the database).
+LARGEST_ID = 2**31 - 1
 
 # A filter by part of a name matches at most this many settings (the list says so).
 MAX_SETTINGS_MATCHED = 200
