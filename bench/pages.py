@@ -40,13 +40,15 @@ TARGET_RATIO = 0.5  # the page's median within 2× of its pre-rendered floor
 
 
 def _page_template(response) -> tuple[str, dict]:
-    """The page's own template and its context (context processors included): the first
-    template file rendered, not a partial rendered on its own before it."""
+    """The page's own template and its context (context processors included): the template
+    that extends ``base.html`` (rendered just before it), not a partial or a field include
+    rendered before the page (the children list renders its filter form first)."""
     contexts = response.context if isinstance(response.context, list) else [response.context]
-    for template, context in zip(response.templates, contexts, strict=False):
-        if "/" in template.name and "#" not in template.name:
-            return template.name, context.flatten()
-    return response.templates[0].name, contexts[0].flatten()
+    names = [template.name for template in response.templates]
+    if "base.html" in names and names.index("base.html") > 0:
+        index = names.index("base.html") - 1
+        return names[index], contexts[index].flatten()
+    return names[0], contexts[0].flatten()
 
 
 def capture_contexts(client, pages) -> dict[str, tuple[str, dict]]:
@@ -158,11 +160,68 @@ def bench_pages(authority, user) -> list[dict]:
     ]
 
 
+def measure_page(
+    client, *, label: str, slug: str, url: str, rounds: int = ROUNDS, target_p95=TARGET_P95_MS
+) -> tuple[list[Metric], dict]:
+    """One page against its two floors over the same interleaved rounds: the page, the same
+    HTML pre-rendered behind the same middleware and ``@requires`` (the target's reference),
+    and its template rendered from one real response's context; then its queries. ``client``
+    is signed in and the URLconf is ``bench.prerendered`` (``override_settings``). Used by
+    every bench of a page (``bench.panels``, ``bench.indicators``)."""
+    from django.urls import resolve
+
+    from bench import prerendered
+
+    print(f"  {label}: {url}", flush=True)
+    action = resolve(url.split("?")[0]).func.required_action
+    template_name, context = capture_contexts(client, [{"slug": slug, "url": url}])[slug]
+    body = client.get(url).content
+    floor_url = prerendered.register(slug, body, action)
+    if client.get(floor_url).content != body:
+        raise SystemExit(f"The pre-rendered floor of {label} answers other bytes")
+    timings = time_rounds(
+        {
+            "page": _getter(client, url),
+            "prerendered": _getter(client, floor_url),
+            "render": _renderer(template_name, context),
+        },
+        rounds,
+        warm_up=WARM_UP,
+    )
+    queries = count_queries(client, url)
+    floor_queries = count_queries(client, floor_url)["queries"]
+    metrics = [
+        timed_metric(
+            label,
+            timings["page"],
+            timings["prerendered"],
+            PRERENDERED_LABEL,
+            target_p95=target_p95,
+            min_ratio=TARGET_RATIO,
+        ),
+        timed_metric(f"{label}: render only", timings["render"]),
+        Metric(f"{label} queries", queries["queries"], "queries", higher_is_better=False),
+    ]
+    detail = {
+        "url": url,
+        "template": template_name,
+        "rounds": rounds,
+        "html_bytes": len(body),
+        "page_ms": {"p50": timings["page"].p50, "p95": timings["page"].p95},
+        "prerendered_floor_ms": {
+            "p50": timings["prerendered"].p50,
+            "p95": timings["prerendered"].p95,
+        },
+        "render_only_floor_ms": {"p50": timings["render"].p50, "p95": timings["render"].p95},
+        "prerendered_floor_queries": floor_queries,
+        **queries,
+    }
+    return metrics, detail
+
+
 def main() -> None:
     _dataset.django_setup()
     from django.test.utils import override_settings
-
-    from bench import prerendered
 
     authority = _dataset.bench_authority()
     user = _dataset.bench_caseworker(authority)
@@ -171,55 +230,11 @@ def main() -> None:
     metrics, details = [], {}
     with override_settings(ROOT_URLCONF="bench.prerendered"):
         client = signed_in_client(user)
-        contexts = capture_contexts(client, pages)
         for page in pages:
-            label, url = page["label"], page["url"]
-            print(f"  {label}: {url}", flush=True)
-            body = client.get(url).content
-            floor_url = prerendered.register(page["slug"], body, page["action"])
-            if client.get(floor_url).content != body:
-                raise SystemExit(f"The pre-rendered floor of {label} answers other bytes")
-            template_name, context = contexts[page["slug"]]
-            timings = time_rounds(
-                {
-                    "page": _getter(client, url),
-                    "prerendered": _getter(client, floor_url),
-                    "render": _renderer(template_name, context),
-                },
-                ROUNDS,
-                warm_up=WARM_UP,
+            page_metrics, details[page["label"]] = measure_page(
+                client, label=page["label"], slug=page["slug"], url=page["url"]
             )
-            queries = count_queries(client, url)
-            floor_queries = count_queries(client, floor_url)["queries"]
-            metrics += [
-                timed_metric(
-                    label,
-                    timings["page"],
-                    timings["prerendered"],
-                    PRERENDERED_LABEL,
-                    target_p95=TARGET_P95_MS,
-                    min_ratio=TARGET_RATIO,
-                ),
-                timed_metric(f"{label}: render only", timings["render"]),
-                Metric(f"{label} queries", queries["queries"], "queries", higher_is_better=False),
-            ]
-            details[label] = {
-                "url": url,
-                "template": template_name,
-                "rounds": ROUNDS,
-                "html_bytes": len(body),
-                "page_ms": {"p50": timings["page"].p50, "p95": timings["page"].p95},
-                "prerendered_floor_ms": {
-                    "p50": timings["prerendered"].p50,
-                    "p95": timings["prerendered"].p95,
-                },
-                "render_only_floor_ms": {
-                    "p50": timings["render"].p50,
-                    "p95": timings["render"].p95,
-                },
-                "prerendered_floor_queries": floor_queries,
-                **queries,
-            }
+            metrics += page_metrics
     surname = pages[0]["surname"]
     extra = _dataset.context(authority) | {
         "method": f"in-process django.test.Client, {WARM_UP} warm-up rounds then {ROUNDS} "

@@ -7,29 +7,22 @@ the panel cases the generator makes calibrated to Kent's published figures):
     DJANGO_SETTINGS_MODULE=valuing_send.settings .venv/bin/python -m bench.panels
 
 Each page is requested in-process with Django's test ``Client``, signed in as a real user of
-the authority (the caseworker with the most open cases, or a manager for the team tray).
-**Floor**, per page and per round: one indexed range query over the same open cases (the
-tray's first page by next deadline; for the timeline, the case's status rows) plus
-``render_to_string`` of the same template from the context of one real response kept in
-memory. Request and floor alternate round by round, so both see the same machine; the report
-gives p50 and p95 of each, their ratio, and the load average before and after.
-Target: the tray's p95 under 100 ms and within 2× its floor, with the same number of queries
-for a caseworker's tray (tens of cases) and the team's (thousands).
+the authority (the caseworker with the most open cases, or a manager for the team tray), and
+timed against the same floors as ``bench.pages`` over the same interleaved rounds
+(``bench.pages.measure_page``): the **pre-rendered floor** (the page's own HTML as bytes,
+served through the same middleware, session and ``@requires``) and the render-only figure.
+Target, as for every staff page: the median within 2× of the pre-rendered floor and p95 under
+100 ms; and the same number of queries for a caseworker's tray (tens of cases) and the team's
+(thousands).
 """
 
 from __future__ import annotations
 
-import gc
 import os
-import time
 
 from bench import _dataset
-from bench._report import Metric, write_report
-from bench.pages import WARM_UP, capture_contexts, count_queries
-
-ROUNDS = int(os.environ.get("BENCH_PAGE_REQUESTS", "200"))
-FLOOR_LABEL = "one indexed range query + template render from an in-memory context"
-TRAY_TARGET_MS = 100.0
+from bench._report import write_report
+from bench.pages import ROUNDS, WARM_UP, measure_page, signed_in_client
 
 
 def _people(authority):
@@ -73,42 +66,9 @@ def _long_case(authority):
     )
 
 
-def floor_query(page: str, authority, user, case):
-    """The one indexed range query a page of its kind cannot do without."""
-    if page.startswith("tray"):
-        cases = authority.panel_cases.open()
-        if page == "tray (caseworker)":
-            cases = cases.filter(caseworker=user)
-        return lambda: list(cases.order_by("next_due", "pk").values_list("pk", "next_due")[:50])
-    return lambda: list(case.status_changes.order_by("at", "pk").values_list("pk", "at"))
-
-
-def alternate(client, url, query, template_name, context, rounds):
-    """Round by round: one request, then one floor (query + render)."""
-    from django.template.loader import render_to_string
-
-    for _ in range(WARM_UP):
-        client.get(url)
-        query()
-        render_to_string(template_name, context)
-    requests, floors = [], []
-    gc.collect()
-    for _ in range(rounds):
-        started = time.perf_counter()
-        response = client.get(url)
-        requests.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-        started = time.perf_counter()
-        query()
-        render_to_string(template_name, context)
-        floors.append((time.perf_counter() - started) * 1000)
-    return requests, floors
-
-
 def main() -> None:
     _dataset.django_setup()
-    from django.test import Client
+    from django.test.utils import override_settings
     from django.urls import reverse
 
     authority = _dataset.bench_authority()
@@ -128,52 +88,20 @@ def main() -> None:
     ]
     load_before = os.getloadavg()
     metrics, details = [], {}
-    for label, user, url in pages:
-        print(f"  {label}: {url}", flush=True)
-        client = Client()
-        client.force_login(user)
-        template_name, context = capture_contexts(client, [(label, url)])[label]
-        requests, floors = alternate(
-            client,
-            url,
-            floor_query(label, authority, user, case),
-            template_name,
-            context,
-            ROUNDS,
-        )
-        queries = count_queries(client, url)
-        p50, p95 = _dataset.percentile(requests, 0.5), _dataset.percentile(requests, 0.95)
-        f50, f95 = _dataset.percentile(floors, 0.5), _dataset.percentile(floors, 0.95)
-        is_tray = label.startswith("tray")
-        metrics += [
-            Metric(f"{label} p50", p50, "ms", f50, FLOOR_LABEL, higher_is_better=False),
-            Metric(
-                f"{label} p95",
-                p95,
-                "ms",
-                f95,
-                FLOOR_LABEL,
-                target=TRAY_TARGET_MS if is_tray else None,
-                higher_is_better=False,
-            ),
-            Metric(f"{label} queries", queries["queries"], "queries", higher_is_better=False),
-        ]
-        details[label] = {
-            "url": url,
-            "template": template_name,
-            "rounds": ROUNDS,
-            "html_bytes": len(client.get(url).content),
-            "within_2x_floor_p95": p95 <= 2 * f95,
-            "floor_p50_ms": round(f50, 2),
-            "floor_p95_ms": round(f95, 2),
-            **queries,
-        }
+    with override_settings(ROOT_URLCONF="bench.prerendered"):
+        for label, user, url in pages:
+            slug = label.replace(" ", "-").replace("(", "").replace(")", "").replace(",", "")
+            page_metrics, details[label] = measure_page(
+                signed_in_client(user), label=label, slug=slug, url=url
+            )
+            metrics += page_metrics
     load_after = os.getloadavg()
     same_queries = details["tray (caseworker)"]["queries"] == details["tray (team)"]["queries"]
     extra = _dataset.context(authority) | {
         "method": f"in-process django.test.Client, {WARM_UP} warm-up rounds then {ROUNDS} "
-        "rounds per page, each one request then one floor (indexed range query + "
-        "render_to_string of the same template with the context of one real response)",
+        "rounds per page, each timing in turn the page, its pre-rendered floor (same "
+        "middleware, session and @requires, the page's HTML as bytes) and its render-only "
+        "floor (bench.pages.measure_page)",
         "open_cases": open_cases,
         "caseworker_open_cases": caseworker_cases,
         "caseworkers_with_open_cases": authority.panel_cases.open()
@@ -196,7 +124,7 @@ def main() -> None:
     for label, detail in details.items():
         print(
             f"  {label}: {detail['queries']} queries, {detail['database_ms_median']} ms in the "
-            f"database; within 2× floor at p95: {detail['within_2x_floor_p95']}"
+            f"database; {detail['html_bytes']:,} bytes"
         )
 
 
