@@ -228,6 +228,35 @@ class TestChildList:
         assert client.get(suggestions_url, {"q": " "}).json() == {"results": []}
         assert client.post(suggestions_url, {"q": "oak"}).status_code == 405
 
+    def test_setting_suggestions_run_the_same_queries_for_3_or_60_settings(
+        self, client_as, caseworker, authority_a
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client = client_as(caseworker)
+        url = reverse("child-list-setting-suggestions")
+
+        def queries():
+            counts = {}
+            for text in ("oak", "9000"):
+                client.get(url, {"q": text})
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(url, {"q": text})
+                counts[text] = (len(captured), len(response.json()["results"]))
+            return counts
+
+        for number in range(3):
+            SettingFactory(authority=authority_a, name=f"Oak {number}", urn=f"90000{number}")
+        small = queries()
+        for number in range(3, 60):
+            SettingFactory(authority=authority_a, name=f"Oak {number:02}", urn=f"9000{number:02}")
+        large = queries()
+        # Session, user, membership; the register's matches (at most 10).
+        assert {text: count for text, (count, _) in large.items()} == {"oak": 4, "9000": 4}
+        assert {text: count for text, (count, _) in small.items()} == {"oak": 4, "9000": 4}
+        assert large["oak"][1] == 10 and small["oak"][1] == 3
+
     def test_setting_suggestions_need_a_member_of_the_authority(self, client, caseworker):
         url = reverse("child-list-setting-suggestions")
         assert client.get(url, {"q": "oak"}).status_code == 302  # to sign in
