@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0005_workflow_status_rows'),
+        ('assessments', '0006_money_as_published_and_above_range'),
         ('authorities', '0002_setting_settingcapability_and_more'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
