@@ -53,24 +53,34 @@ def bench_caseworker(authority):
     Membership.objects.get_or_create(
         user=user, authority=authority, defaults={"role": Role.CASEWORKER}
     )
+    bench_authenticator(user)
     return user
 
 
-def second_factor_done(client, user) -> None:
-    """Where the app asks staff for a second factor (django-otp), mark a test client's session
-    as having passed it, as the sign-in pages leave it."""
-    from django.conf import settings
-
-    if "django_otp" not in settings.INSTALLED_APPS:
-        return
-    from django_otp import DEVICE_ID_SESSION_KEY
+def bench_authenticator(user):
+    """The bench caseworker's authenticator app (a TOTP device): staff sign in with a code."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Bench", confirmed=True)
+    return device or TOTPDevice.objects.create(user=user, name="Bench", confirmed=True)
+
+
+def bench_code(user) -> str:
+    """The code the bench caseworker's authenticator shows now (each is accepted once)."""
+    from django_otp.oath import totp
+
+    device = bench_authenticator(user)
+    type(device).objects.filter(pk=device.pk).update(last_t=-1)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def second_factor_done(client, user) -> None:
+    """Mark a test client's session as past the second factor (django-otp), as the sign-in
+    pages leave it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[DEVICE_ID_SESSION_KEY] = bench_authenticator(user).persistent_id
     session.save()
 
 

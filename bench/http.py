@@ -145,7 +145,8 @@ def _cookies(message) -> dict[str, str]:
 
 
 def sign_in(port: int, email: str, password: str) -> str:
-    """Sign in through the real form; returns the Cookie header of the signed-in session."""
+    """Sign in through the real forms (password, then the authenticator's code); returns the
+    Cookie header of the signed-in session."""
     status, message, body = request(port, "GET", "/sign-in/")
     if status != 200:
         raise SystemExit(f"GET /sign-in/ answered {status}")
@@ -173,7 +174,23 @@ def sign_in(port: int, email: str, password: str) -> str:
     )
     cookies |= _cookies(message)
     if status != 302 or "sessionid" not in cookies:
-        raise SystemExit(f"Signing in answered {status} without a session")
+        raise SystemExit(f"The password step answered {status} without a session")
+    from valuing_send.authorities.models import User
+
+    code = _dataset.bench_code(User.objects.get(email__iexact=email))
+    status, message, _ = request(
+        port,
+        "POST",
+        "/sign-in/code/",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items()),
+        },
+        body=urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1).decode(), "code": code}),
+    )
+    cookies |= _cookies(message)
+    if status != 302:
+        raise SystemExit(f"The security code step answered {status}")
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 

@@ -7,8 +7,9 @@ need Redis or a Celery worker are marked ``integration`` and find REDIS_URL set.
 import os
 
 import pytest
+from django.test import Client
 
-from tests.factories import AuthorityFactory, MembershipFactory, UserFactory
+from tests.factories import AuthorityFactory, MembershipFactory, UserFactory, authenticator
 from valuing_send.authorities.models import Role
 
 # Playwright's sync API runs an event loop in the main thread; Django's ORM would otherwise
@@ -59,9 +60,32 @@ def caseworker_b(authority_b):
     return _member(authority_b, Role.CASEWORKER, "bo@southshire.example", "Bo Other")
 
 
+class TwoFactorClient(Client):
+    """The test client, whose ``force_login`` gives a session that has passed both factors, as
+    signing in through the pages does: staff sessions without a verified second factor are
+    ended by ``TwoFactorRequiredMiddleware``. ``force_login(user, verified=False)`` gives the
+    half-signed-in session that middleware refuses."""
+
+    def force_login(self, user, backend=None, *, verified=True):
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        super().force_login(user, backend)
+        if verified:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client():
+    """Overrides pytest-django's ``client``: see TwoFactorClient."""
+    return TwoFactorClient()
+
+
 @pytest.fixture
 def client_as(client):
-    """``client_as(user)``: the test client signed in as that user."""
+    """``client_as(user)``: the test client signed in as that user, with the second factor
+    passed (a real TOTP device of theirs, as ``django_otp.login`` records it)."""
 
     def sign_in(user):
         client.force_login(user)

@@ -16,6 +16,7 @@ With no environment the app runs embedded: SQLite, Celery tasks run in-process
   for files; ``DEFAULT_FROM_EMAIL``; ``SITE_URL`` (the address links in emails point to)
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -67,6 +68,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "valuing_send.authorities",
     "valuing_send.indicators",
     "valuing_send.core",
@@ -83,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every signed-in session has passed the second factor (sessions without it are ended).
+    "valuing_send.authorities.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication (its page shows who is signed in); it still answers before the CSRF
     # check, which runs in process_view.
@@ -90,11 +97,18 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a lockout into the GOV.UK "too many attempts" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "valuing_send.urls"
 WSGI_APPLICATION = "valuing_send.wsgi.application"
 AUTH_USER_MODEL = "authorities.User"
+# django-axes first: it refuses a locked-out person before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -175,6 +189,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "valuing_send.authorities.passwords.MaximumLengthValidator"},
 ]
 
 LANGUAGE_CODE = "en-gb"
@@ -241,6 +256,24 @@ SERVICE_CONTACT_EMAIL = os.environ.get("SERVICE_CONTACT_EMAIL", "valuing-send-su
 # Where links in emails point (set-password links); the public address of the service.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# Sign-in: a password, then a code from an authenticator app (TOTP, django-otp) or a one-time
+# recovery code. Repeated failures lock out the email address from that address (django-axes)
+# for AXES_COOLOFF_TIME; a wrong code counts as a failure too.
+OTP_TOTP_ISSUER = "Valuing SEND"
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code for one device
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "authorities/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+# Behind a proxy: how many proxies add themselves to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "valuing_send.core.client_ip.client_ip"
+# How long someone has between the password and the code.
+SIGN_IN_PENDING_SECONDS = 5 * 60
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8  # a working day
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -267,6 +300,9 @@ SECURE_CSP = {
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies are only accepted over HTTPS, for this host, for every path.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
@@ -286,5 +322,7 @@ LOGGING = {
         # WeasyPrint reports each step of every render at INFO; problems come at WARNING.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # One line per sign-in, with the email masked: the audit log records sign-ins instead.
+        "axes": {"level": "WARNING"},
     },
 }

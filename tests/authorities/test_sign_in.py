@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
+from tests.factories import authenticator, current_code
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def test_sign_in_page_has_labelled_fields_and_reset_link(client):
 def test_wrong_password_shows_error_summary_and_keeps_email(client, caseworker):
     response = client.post(reverse("login"), {"username": caseworker.email, "password": "nope"})
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "<title>Error: Sign in – Valuing SEND</title>" in html
     assert '<a href="#id_username">Enter a correct email address and password</a>' in html
     assert f'value="{caseworker.email}"' in html
@@ -35,9 +36,13 @@ def test_empty_form_names_each_missing_field(client):
 
 
 def test_sign_in_is_case_insensitive_on_email_and_lands_on_home(client, caseworker):
+    device = authenticator(caseworker)
     response = client.post(
         reverse("login"), {"username": caseworker.email.upper(), "password": PASSWORD}
     )
+    assert response.status_code == 302
+    assert response.url == reverse("sign-in-code")
+    response = client.post(reverse("sign-in-code"), {"code": current_code(device)})
     assert response.status_code == 302
     assert response.url == reverse("home")
     home = client.get(reverse("home")).content.decode()

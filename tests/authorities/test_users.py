@@ -180,11 +180,13 @@ class TestChangeRole:
 
 
 class TestDeactivate:
-    def test_deactivated_person_loses_access_on_next_request(
+    def test_deactivated_person_is_signed_out_everywhere_on_next_request(
         self, client, admin, caseworker, authority_a
     ):
         membership = _membership(caseworker, authority_a)
         client.force_login(caseworker)
+        other_device = type(client)()
+        other_device.force_login(caseworker)
         assert client.get(reverse("home")).status_code == 200
         admin_client = type(client)()
         admin_client.force_login(admin)
@@ -194,13 +196,17 @@ class TestDeactivate:
         assert response.status_code == 302
         membership.refresh_from_db()
         assert membership.is_active is False
-        response = client.get(reverse("home"))
-        assert response.status_code == 403
-        assert "You do not have access to an authority" in response.content.decode()
-        # and back again
+        for session in (client, other_device):
+            response = session.get(reverse("child-list"))
+            assert response.status_code == 302
+            assert response.url.startswith(reverse("login"))
+            assert "_auth_user_id" not in session.session
+        # and back again: they sign in afresh
         admin_client.post(
             reverse("user-reactivate", args=[membership.pk]), {"version": membership.version}
         )
+        caseworker.refresh_from_db()
+        client.force_login(caseworker)
         assert client.get(reverse("home")).status_code == 200
 
     def test_admin_cannot_deactivate_themselves(self, client_as, admin, authority_a):

@@ -76,6 +76,7 @@ def test_embedded_default_serves_the_demo_on_sqlite_with_in_process_tasks(tmp_pa
         result = manage(*command, env=env)
         assert result.returncode == 0, result.stderr
     assert "admin@demo.valuing-send.test" in result.stdout and "demo-password-2026" in result.stdout
+    assert "VALU INGS ENDD EMOK EYNO TFOR REAL USEX" in result.stdout
 
     port = free_port()
     server = subprocess.Popen(
@@ -108,9 +109,31 @@ def test_embedded_default_serves_the_demo_on_sqlite_with_in_process_tasks(tmp_pa
                 "password": "demo-password-2026",
             }
         ).encode()
-        home = (
+        code_page = (
             opener.open(
                 urllib.request.Request(f"{base}/sign-in/", data=data, headers={"Referer": base})
+            )
+            .read()
+            .decode()
+        )
+        assert "Enter your security code" in code_page
+        # What an authenticator app set up with the published demo key shows now.
+        from django_otp.oath import totp
+
+        from valuing_send.authorities.two_factor import DEMO_TOTP_KEY_HEX
+
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', code_page).group(1)
+        data = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "code": f"{totp(bytes.fromhex(DEMO_TOTP_KEY_HEX)):06d}",
+            }
+        ).encode()
+        home = (
+            opener.open(
+                urllib.request.Request(
+                    f"{base}/sign-in/code/", data=data, headers={"Referer": base}
+                )
             )
             .read()
             .decode()

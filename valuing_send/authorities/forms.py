@@ -38,6 +38,27 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
 
 
+class CodeForm(GovukForm):
+    """The second step of sign-in: a code from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label="Security code",
+        max_length=40,
+        help_text="The 6-digit code your authenticator app shows now.",
+        error_messages={
+            "required": "Enter the security code from your authenticator app",
+            "max_length": "Enter the 6-digit security code from your authenticator app",
+        },
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "class": "govuk-input--width-10",
+            }
+        ),
+    )
+
+
 class AddUserForm(GovukForm):
     error_nouns = {"full_name": "the person's full name"}
 

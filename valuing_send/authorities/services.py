@@ -1,6 +1,7 @@
 """Actions on users and memberships. Every write takes the acting user."""
 
 from django.db import transaction
+from django.db.models import F
 
 from valuing_send.celery import enqueue_on_commit
 from valuing_send.core.locking import save_versioned
@@ -59,7 +60,11 @@ def membership_change_role(
         raise MembershipError("Select a role from the list", field="role")
     if role != Role.ADMIN:
         _ensure_an_admin_remains(membership)
-    return save_versioned(membership, expected_version, role=role)
+    changed = role != membership.role
+    membership = save_versioned(membership, expected_version, role=role)
+    if changed:
+        sessions_end(membership.user)
+    return membership
 
 
 @transaction.atomic
@@ -71,4 +76,30 @@ def membership_set_active(
         if membership.user_id == by.pk:
             raise MembershipError("You cannot deactivate your own access")
         _ensure_an_admin_remains(membership)
-    return save_versioned(membership, expected_version, is_active=active)
+    membership = save_versioned(membership, expected_version, is_active=active)
+    if not active:
+        sessions_end(membership.user)
+    return membership
+
+
+def sessions_end(user: User) -> None:
+    """End every session the person has, on every device, from their next request (the
+    session hash includes ``session_generation``; see ``User._get_session_auth_hash``)."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+
+
+@transaction.atomic
+def two_factor_reset(membership: Membership, *, expected_version: int, by: User) -> Membership:
+    """Remove the person's authenticator and recovery codes: they set it up again at their next
+    sign-in. Their sessions end. The version check stops a reset from a stale page."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if membership.user_id == by.pk:
+        raise MembershipError("You cannot reset your own two-factor sign-in: ask another admin")
+    membership = save_versioned(membership, expected_version)
+    TOTPDevice.objects.filter(user_id=membership.user_id).delete()
+    StaticDevice.objects.filter(user_id=membership.user_id).delete()
+    sessions_end(membership.user)
+    return membership

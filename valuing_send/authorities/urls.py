@@ -1,10 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import views, views_sign_in
 
 urlpatterns = [
-    path("sign-in/", views.sign_in, name="login"),
+    path("sign-in/", views_sign_in.sign_in, name="login"),
+    path("sign-in/code/", views_sign_in.sign_in_code, name="sign-in-code"),
+    path("sign-in/set-up/", views_sign_in.two_factor_setup, name="two-factor-setup"),
+    path("account/recovery-codes/", views_sign_in.recovery_codes, name="recovery-codes"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.password_reset, name="password_reset"),
     path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),
@@ -23,6 +26,11 @@ urlpatterns = [
         views.user_set_active,
         {"active": False},
         name="user-deactivate",
+    ),
+    path(
+        "users/<int:pk>/reset-two-factor/",
+        views.user_reset_two_factor,
+        name="user-reset-two-factor",
     ),
     path(
         "users/<int:pk>/reactivate/",

@@ -17,16 +17,11 @@ from .forms import (
     GovukPasswordResetForm,
     GovukSetPasswordForm,
     MembershipStatusForm,
-    SignInForm,
 )
 from .models import Role
 from .tenancy import choose_authority, get_or_404, memberships_for, requires
+from .two_factor import authenticator_for
 
-sign_in = auth_views.LoginView.as_view(
-    template_name="authorities/sign_in.html",
-    authentication_form=SignInForm,
-    redirect_authenticated_user=True,
-)
 password_reset = auth_views.PasswordResetView.as_view(
     template_name="authorities/password_reset.html",
     form_class=GovukPasswordResetForm,
@@ -160,6 +155,7 @@ def user_edit(request, pk):
             "form": form,
             "status_form": MembershipStatusForm(initial={"version": membership.version}),
             "conflict": conflict,
+            "two_factor_set_up": authenticator_for(membership.user) is not None,
         },
         status=409 if conflict else 400 if form.errors else 200,
     )
@@ -192,3 +188,33 @@ def user_set_active(request, pk, active):
     verb = "can use" if active else "can no longer use"
     messages.success(request, f"{membership.user.full_name} {verb} {request.authority.name}")
     return redirect("users")
+
+
+@require_POST
+@requires("user.manage")
+def user_reset_two_factor(request, pk):
+    """For someone who lost their authenticator and recovery codes: they set it up again at
+    their next sign-in, and every session they have now ends."""
+    membership = _membership(request, pk)
+    form = MembershipStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The page was out of date. Check the person's access and try again")
+        return redirect("user-edit", pk=membership.pk)
+    try:
+        services.two_factor_reset(
+            membership, expected_version=form.cleaned_data["version"], by=request.user
+        )
+    except services.MembershipError as error:
+        messages.error(request, error.message)
+        return redirect("user-edit", pk=membership.pk)
+    except ConflictError:
+        messages.error(
+            request,
+            "Someone else changed this person's access while you were looking. Check it and try again",
+        )
+        return redirect("user-edit", pk=membership.pk)
+    messages.success(
+        request,
+        f"{membership.user.full_name} will set up two-factor sign-in again the next time they sign in",
+    )
+    return redirect("user-edit", pk=membership.pk)

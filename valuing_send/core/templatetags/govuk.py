@@ -104,3 +104,18 @@ def pounds(value) -> str:
     if amount == amount.to_integral_value():
         return f"£{int(amount):,}"
     return f"£{amount:,.2f}"
+
+
+@register.filter
+def govuk_duration(value) -> str:
+    """A timedelta in words: 15 minutes, 1 hour, 2 hours 30 minutes."""
+    if not value:
+        return ""
+    minutes = int(value.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)

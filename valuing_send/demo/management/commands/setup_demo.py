@@ -1,6 +1,8 @@
 """Create the demo authority with one user per role, and print their sign-in details.
 
-Used by ``make run``. Idempotent: running it again resets the demo passwords and keeps data.
+Used by ``make run``. Idempotent: running it again resets the demo passwords and the demo
+two-factor key (one published key for every demo login, see ``two_factor.DEMO_TOTP_KEY_BASE32``)
+and keeps data.
 The first time, it also fills the demo authority with generated demo data (about 2,000
 children with needs profiles, a settings register and caseworkers; see
 ``assessments/demo_data``); an authority that already has children is left as it is. While
@@ -12,9 +14,15 @@ a replay straight away. Refuses to run in production.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import NeedsFramework, RuleSetVersion
 from valuing_send.authorities.models import Authority, Membership, Role, User
+from valuing_send.authorities.two_factor import (
+    DEMO_TOTP_KEY_BASE32,
+    DEMO_TOTP_KEY_HEX,
+    TOTP_DEVICE_NAME,
+)
 
 DEMO_AUTHORITY = {
     "name": "Demoshire County Council",
@@ -60,6 +68,13 @@ class Command(BaseCommand):
                 Membership.objects.update_or_create(
                     user=user, authority=authority, defaults={"role": role, "is_active": True}
                 )
+                # Every demo login shares the published demo authenticator key.
+                TOTPDevice.objects.filter(user=user).exclude(key=DEMO_TOTP_KEY_HEX).delete()
+                TOTPDevice.objects.update_or_create(
+                    user=user,
+                    key=DEMO_TOTP_KEY_HEX,
+                    defaults={"name": TOTP_DEVICE_NAME, "confirmed": True},
+                )
         self._generate_demo_data(authority)
         self._draft_rule_set(authority, User.objects.get(email=DEMO_ADMIN))
         self.stdout.write(self.style.SUCCESS(f"\nDemo authority: {authority.name}"))
@@ -69,7 +84,13 @@ class Command(BaseCommand):
         )
         for email, _, role in DEMO_USERS:
             self.stdout.write(f"  {Role(role).label:<16} {email}")
-        self.stdout.write("")
+        key = " ".join(DEMO_TOTP_KEY_BASE32[i : i + 4] for i in range(0, 32, 4))
+        self.stdout.write(
+            "\nThen enter the 6-digit security code from any authenticator app (Microsoft or Google\n"
+            "Authenticator, a password manager) set up with the demo key, time-based, 6 digits:\n"
+            f"  {key}\n"
+            "All demo logins share it. It is published: production refuses to start with it.\n"
+        )
 
     def _generate_demo_data(self, authority):
         if authority.children.exists():
