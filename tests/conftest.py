@@ -60,26 +60,24 @@ def caseworker_b(authority_b):
     return _member(authority_b, Role.CASEWORKER, "bo@southshire.example", "Bo Other")
 
 
-class TwoFactorClient(Client):
-    """The test client, whose ``force_login`` gives a session that has passed both factors, as
-    signing in through the pages does: staff sessions without a verified second factor are
-    ended by ``TwoFactorRequiredMiddleware``. ``force_login(user, verified=False)`` gives the
-    half-signed-in session that middleware refuses."""
+def _force_login_with_second_factor(self, user, backend=None, *, verified=True):
+    """Django's ``Client.force_login``, giving a session that has passed both factors as signing
+    in through the pages does (a real TOTP device of the user's, recorded as
+    ``django_otp.login`` records it): staff sessions without a verified second factor are ended
+    by ``TwoFactorRequiredMiddleware``. ``force_login(user, verified=False)`` gives the
+    half-signed-in session that middleware refuses. Patched onto every test ``Client`` so that
+    tests written with a plain ``Client()`` keep working."""
+    from django_otp import DEVICE_ID_SESSION_KEY
 
-    def force_login(self, user, backend=None, *, verified=True):
-        from django_otp import DEVICE_ID_SESSION_KEY
-
-        super().force_login(user, backend)
-        if verified:
-            session = self.session
-            session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
-            session.save()
+    _django_force_login(self, user, backend)
+    if verified:
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+        session.save()
 
 
-@pytest.fixture
-def client():
-    """Overrides pytest-django's ``client``: see TwoFactorClient."""
-    return TwoFactorClient()
+_django_force_login = Client.force_login
+Client.force_login = _force_login_with_second_factor
 
 
 @pytest.fixture
