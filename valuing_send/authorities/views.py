@@ -22,21 +22,29 @@ from .models import Role
 from .tenancy import choose_authority, get_or_404, memberships_for, requires
 from .two_factor import authenticator_for
 
-password_reset = auth_views.PasswordResetView.as_view(
-    template_name="authorities/password_reset.html",
-    form_class=GovukPasswordResetForm,
-    success_url=reverse_lazy("password_reset_done"),
+# Django's views, held to the methods their pages use (the reset link's view would otherwise
+# answer any method, and the form views PUT).
+password_reset = require_http_methods(["GET", "POST"])(
+    auth_views.PasswordResetView.as_view(
+        template_name="authorities/password_reset.html",
+        form_class=GovukPasswordResetForm,
+        success_url=reverse_lazy("password_reset_done"),
+    )
 )
-password_reset_done = auth_views.PasswordResetDoneView.as_view(
-    template_name="authorities/password_reset_done.html"
+password_reset_done = require_GET(
+    auth_views.PasswordResetDoneView.as_view(template_name="authorities/password_reset_done.html")
 )
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="authorities/password_reset_confirm.html",
-    form_class=GovukSetPasswordForm,
-    success_url=reverse_lazy("password_reset_complete"),
+password_reset_confirm = require_http_methods(["GET", "POST"])(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="authorities/password_reset_confirm.html",
+        form_class=GovukSetPasswordForm,
+        success_url=reverse_lazy("password_reset_complete"),
+    )
 )
-password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
-    template_name="authorities/password_reset_complete.html"
+password_reset_complete = require_GET(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="authorities/password_reset_complete.html"
+    )
 )
 
 
