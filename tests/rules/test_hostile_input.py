@@ -119,3 +119,18 @@ def test_anchors_and_aliases_are_refused_before_anything_is_expanded(text, where
         ruleset_from_yaml(text, "x.yaml")
     assert error.value.key_path == where
     assert "anchors and aliases (& and *) are not allowed" in error.value.problem
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("{{ 7*7 }}\n", "line 1"),  # found by tests/security/test_fuzz_forms.py: a TypeError
+        ("? [a, b]\n: c\n", "line 1"),
+        ("points:\n  {x: 1}: 2\n", "line 2"),
+    ],
+)
+def test_keys_that_are_lists_or_mappings_are_a_located_problem_not_a_crash(text, where):
+    with pytest.raises(RulesetError) as error:
+        ruleset_from_yaml(text, "x.yaml")
+    assert error.value.key_path == where
+    assert "a key must be a word or a number" in error.value.problem

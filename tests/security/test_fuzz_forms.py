@@ -1,0 +1,213 @@
+"""Fuzzing every form and htmx endpoint with hostile input, to find 500s by itself.
+
+Nothing here lists forms. The endpoints come from the URL configuration (``endpoints.py``);
+the forms from reading every page the personas of the shared world can open
+(``forms_found.py``): every <form>, GET or POST, and every element htmx posts from, with its
+fields. Each is then sent Hypothesis-generated submissions (``hostile.py``) as a persona the
+permission matrix says may use it, each in a transaction that is rolled back. Checked:
+
+- never a 500 (the test client re-raises the view's exception, so Hypothesis shrinks it);
+- never script markup from the input unescaped in the response, or (when the input was kept)
+  in the page it redirects to or any page that shows the same kind of object.
+
+``make test`` runs FUZZ_EXAMPLES (default 20) examples per form, derandomised so a run repeats;
+``make fuzz`` runs many more with a random seed (it prints the seed)."""
+
+import os
+from urllib.parse import urlencode
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import reverse
+from hypothesis import HealthCheck, given, note, settings
+
+from tests.security import hostile
+from tests.security.endpoints import endpoints
+from tests.security.forms_found import forms_on
+from tests.security.test_permission_matrix import FORBIDDEN, MATRIX, OK, Row, _url
+from tests.security.world import ALSO_OPEN, ROLES, pending_sign_in_clients, world_fixture
+
+pytestmark = pytest.mark.django_db  # and every example rolls back its own writes
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
+RANDOM = os.environ.get("FUZZ_RANDOM") == "1"
+ENDPOINTS = endpoints()
+POST_ENDPOINTS = [e for e in ENDPOINTS if e.accepts_post]
+
+world = world_fixture()
+
+
+def _in_rollback(fn):
+    with transaction.atomic():
+        try:
+            return fn()
+        finally:
+            transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def found(world, django_db_blocker):
+    """Every form on every page a persona of authority A can open, keyed by URL name, each with
+    the persona that may send it."""
+    sides, clients = world
+    by_endpoint: dict[str, list] = {}
+    seen = set()
+
+    def record(page_url, html, persona):
+        for form in forms_on(page_url, html):
+            target = MATRIX.get(form.endpoint)
+            allowed = _persona_for(target, persona)
+            if allowed is None or (form.key, tuple(sorted(form.fields))) in seen:
+                continue
+            seen.add((form.key, tuple(sorted(form.fields))))
+            form.persona = allowed
+            by_endpoint.setdefault(form.endpoint, []).append(form)
+
+    with django_db_blocker.unblock():
+        for endpoint in ENDPOINTS:
+            expected = MATRIX.get(endpoint.name)
+            if expected is None or "GET" not in endpoint.methods:
+                continue
+            for objects in _object_variants(expected, sides["a"].objects):
+                url = _url(endpoint, expected, objects)
+                for persona in [("a", role) for role in ROLES] + ["anonymous"]:
+                    status = (
+                        expected.anonymous
+                        if persona == "anonymous"
+                        else expected.for_role(persona[1])
+                    )
+                    if status == FORBIDDEN:
+                        continue
+                    response = _in_rollback(lambda u=url, p=persona: clients[p].get(u, follow=True))
+                    if response.status_code == OK and "html" in response.get("Content-Type", ""):
+                        final = response.redirect_chain[-1][0] if response.redirect_chain else url
+                        record(final, response.content.decode(), persona)
+        for persona, client in pending_sign_in_clients(sides).items():
+            clients[persona] = client
+            for name in ("sign-in-code", "two-factor-setup"):
+                response = client.get(reverse(name), follow=True)
+                final = response.redirect_chain[-1][0] if response.redirect_chain else reverse(name)
+                record(final, response.content.decode(), persona)
+    if os.environ.get("FUZZ_REPORT") == "1":
+        forms = [form for forms in by_endpoint.values() for form in forms]
+        print(f"\nForms found: {len(forms)}, {EXAMPLES} examples each")
+        for form in forms:
+            print(f"  {form.key:<40} {len(form.fields):>3} fields  as {form.persona}")
+    return by_endpoint
+
+
+def _object_variants(row: Row, objects: dict):
+    """The world's objects as the row names them, then with each kind swapped for the other
+    objects of that kind the world keeps (``ALSO_OPEN``)."""
+    yield objects
+    for kind in set(row.kwargs.values()):
+        for alternative in ALSO_OPEN.get(kind, []):
+            yield {**objects, kind: objects[alternative]}
+
+
+def _persona_for(row: Row | None, seen_as):
+    """Who sends the form: whoever saw it, if the matrix lets their role use the target."""
+    if row is None:
+        return None
+    if seen_as == "anonymous" or isinstance(seen_as, str):
+        return seen_as
+    if row.for_role(seen_as[1]) != FORBIDDEN:
+        return seen_as
+    for role in ROLES:
+        if row.for_role(role) != FORBIDDEN:
+            return ("a", role)
+    return None
+
+
+def _send(client, form, data):
+    headers = {"HX-Request": "true"} if form.htmx else {}
+    if form.method == "GET":
+        flat = {k: v for k, v in data.items() if not isinstance(v, tuple)}
+        return client.get(form.path + "?" + urlencode(flat, doseq=True), headers=headers)
+    payload = {
+        k: SimpleUploadedFile(v[0], v[1]) if isinstance(v, tuple) else v for k, v in data.items()
+    }
+    return client.post(form.path, payload, headers=headers)
+
+
+def _display_pages(form, sides):
+    """Pages that show what the form stores: GET pages naming the same kind of object, and
+    pages that name none (lists, home), as the form's persona may see them."""
+    kinds = set()
+    for endpoint in ENDPOINTS:
+        if endpoint.name == form.endpoint:
+            kinds = set(MATRIX[endpoint.name].kwargs.values())
+    pages = []
+    for endpoint in ENDPOINTS:
+        row = MATRIX.get(endpoint.name)
+        if row is None or "GET" not in endpoint.methods:
+            continue
+        if set(row.kwargs.values()) - {"area"} and not (set(row.kwargs.values()) & kinds):
+            continue
+        status = row.anonymous if isinstance(form.persona, str) else row.for_role(form.persona[1])
+        if status == OK:
+            pages.append(_url(endpoint, row, sides["a"].objects))
+    return pages
+
+
+def _check_html(response, where):
+    if "html" in response.get("Content-Type", ""):
+        marker = hostile.contains_xss_marker(response.content.decode("utf-8", "replace"))
+        assert marker is None, f"{where}: input shown unescaped ({marker!r})"
+
+
+def _fuzz(form, client, sides):
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=not RANDOM,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(data=hostile.form_data(form))
+    def run(data):
+        note(f"{form.method} {form.path}{' (htmx)' if form.htmx else ''} as {form.persona}")
+
+        def attempt():
+            response = _send(client, form, data)
+            assert response.status_code != 500
+            _check_html(response, f"response to {form.key}")
+            if response.status_code in (301, 302, 303) and hostile.carries_payload(data):
+                pages = [response["Location"], *_display_pages(form, sides)]
+                for page in dict.fromkeys(pages):
+                    shown = client.get(page)
+                    assert shown.status_code != 500, f"GET {page} after {form.key}"
+                    _check_html(shown, f"GET {page} after {form.key}")
+
+        _in_rollback(attempt)
+
+    run()
+
+
+@pytest.mark.parametrize("endpoint", POST_ENDPOINTS, ids=[e.name for e in POST_ENDPOINTS])
+def test_every_post_endpoint_survives_hostile_input(endpoint, found, world, django_db_blocker):
+    forms = [form for form in found.get(endpoint.name, []) if form.method == "POST"]
+    assert forms, (
+        f"{endpoint.name} (/{endpoint.route}) accepts POST but no page the world's personas can "
+        "open has a form that sends to it, so it cannot be fuzzed. Put the form on a page (every "
+        "action needs one), or build what shows it in tests/security/world.py."
+    )
+    sides, clients = world
+    with django_db_blocker.unblock():
+        for form in forms:
+            client = clients[form.persona]
+            if str(form.persona).startswith("pending"):
+                # Half way through signing in lasts minutes: start it again just before.
+                client = pending_sign_in_clients(sides)[form.persona]
+            _fuzz(form, client, sides)
+
+
+def test_every_get_form_survives_hostile_input(found, world, django_db_blocker):
+    """Search and filter forms (query strings), including the htmx ones."""
+    sides, clients = world
+    forms = [form for forms in found.values() for form in forms if form.method == "GET"]
+    assert forms, "No GET form found: the children list's filters at least should be"
+    with django_db_blocker.unblock():
+        for form in forms:
+            _fuzz(form, clients[form.persona], sides)
