@@ -115,6 +115,7 @@ MATRIX: dict[str, Row] = {
     "ruleset-preview": row(FORBIDDEN, FORBIDDEN, OK, OK, pk="ruleset"),
     "replay-start": row(FORBIDDEN, FORBIDDEN, REDIRECT, REDIRECT, pk="ruleset"),
     "replay-detail": row(FORBIDDEN, FORBIDDEN, OK, OK, pk="replay"),
+    "replay-retry": row(FORBIDDEN, FORBIDDEN, REDIRECT, REDIRECT, pk="replay"),
     "replay-changes": row(FORBIDDEN, FORBIDDEN, OK, OK, pk="replay"),
     "replay-csv": row(FORBIDDEN, FORBIDDEN, OK, OK, pk="replay"),
 }

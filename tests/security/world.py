@@ -72,6 +72,15 @@ def _side(label: str, la_code: str) -> Side:
         status=ReplayStatus.DONE,
         summary={},
     )
+    failed_replay = ReplayRun.objects.create(
+        authority=authority,
+        draft=ruleset,
+        baseline=active,
+        draft_checksum=ruleset.checksum,
+        requested_by=side.staff[Role.MANAGER],
+        status=ReplayStatus.FAILED,
+        error="ValueError: the worker stopped",
+    )
     side.objects.update(
         child=child,
         setting=setting,
@@ -80,6 +89,7 @@ def _side(label: str, la_code: str) -> Side:
         recommendation=assessment.recommendations.first(),
         ruleset=ruleset,
         replay=replay,
+        failed_replay=failed_replay,
         membership=caseworker.memberships.get(authority=authority),
         inactive_membership=inactive,
         area=draft.framework.definition.areas[0].code,
@@ -92,7 +102,11 @@ def _side(label: str, la_code: str) -> Side:
 # Other objects of a kind whose pages show other forms (a deactivated person's page has the
 # button to give access back; a draft's summary is the check page): the form finder opens the
 # pages of these too.
-ALSO_OPEN = {"membership": ["inactive_membership"], "assessment": ["draft"]}
+ALSO_OPEN = {
+    "membership": ["inactive_membership"],
+    "assessment": ["draft"],
+    "replay": ["failed_replay"],
+}
 
 
 def build_world() -> dict[str, Side]:
