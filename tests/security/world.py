@@ -81,6 +81,7 @@ def _side(label: str, la_code: str) -> Side:
         status=ReplayStatus.FAILED,
         error="ValueError: the worker stopped",
     )
+    side.objects.update(_panel_objects(side, child, drafted))
     side.objects.update(
         child=child,
         setting=setting,
@@ -99,6 +100,94 @@ def _side(label: str, la_code: str) -> Side:
     return side
 
 
+def _panel_objects(side: Side, child, other_child) -> dict:
+    """A side's panel cases at each stage a URL needs, with advice, a decision letter, a
+    panel, a meeting with a case on its agenda, and a secure link for each kind of person
+    without an account (``invitation`` is the invitation holder's: a parent's, on ``case``;
+    the others are on another case, ``assessing_case``)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from panels import services as panel_services
+    from panels.codes import CaseKind, CaseStatus, ContributorRole
+
+    caseworker, panel_member = side.staff[Role.CASEWORKER], side.staff[Role.PANEL_MEMBER]
+    manager, admin = side.staff[Role.MANAGER], side.staff[Role.ADMIN]
+    received = timezone.localdate() - datetime.timedelta(days=10)
+
+    def request_case(for_child, *, ready=False):
+        case = panel_services.case_open(
+            for_child,
+            CaseKind.ASSESSMENT_REQUEST,
+            by=caseworker,
+            received_date=received,
+            request_source="parent",
+            summary="Parent asks for an assessment of communication needs",
+        )
+        if ready:
+            panel_services.case_move(case, CaseStatus.REQUEST_READY, by=caseworker)
+        return case
+
+    case = request_case(child)
+    ready = request_case(child, ready=True)
+    decided = request_case(other_child, ready=True)
+    panel_services.decision_record(decided, outcome="agree", reasons="Agreed", by=panel_member)
+    assessing = panel_services.case_open(
+        other_child, CaseKind.ISSUE_DECISION, by=caseworker, received_date=received
+    )
+    advice = panel_services.advice_request(
+        assessing, service="educational_psychology", asked_on=received, by=caseworker
+    )
+    panel = panel_services.panel_save(
+        side.authority,
+        name=f"{side.authority.name} EHC panel",
+        members=[panel_member, manager],
+        chair=manager,
+        by=admin,
+    )
+    meeting = panel_services.meeting_create(
+        panel,
+        starts_at=timezone.now() + datetime.timedelta(days=2),
+        location="Room 2",
+        cases=[ready],
+        by=caseworker,
+    )
+    invitations = {}
+    for role, on in (
+        (ContributorRole.PARENT, case),
+        (ContributorRole.CHILD, assessing),
+        (ContributorRole.SETTING, assessing),
+        (ContributorRole.PROFESSIONAL, assessing),
+    ):
+        invitations[role] = panel_services.invitation_send(
+            on,
+            role=role,
+            service="educational_psychology" if role == ContributorRole.PROFESSIONAL else "",
+            recipient_name=f"{side.authority.name} {role.label}",
+            email=f"{role}@{side.authority.la_code}.security.example",
+            by=caseworker,
+        )
+    parent = invitations.pop(ContributorRole.PARENT)
+    return {
+        "case": case,
+        "ready_case": ready,
+        "assessing_case": assessing,
+        "advice": advice,
+        "letter": decided.letters.get(),
+        "panel": panel,
+        "meeting": meeting,
+        "invitation_record": parent,
+        "invitation": parent.token(),
+        **{f"{role}_invitation": found.token() for role, found in invitations.items()},
+        # What someone holding a link might try for another's: the stored hash of another
+        # case's link (a copy of the database gives no working link) and their own token
+        # with one character changed.
+        "stolen_hash": invitations[ContributorRole.CHILD].token_hash,
+        "tampered_token": parent.token()[:-1] + ("0" if parent.token()[-1] != "0" else "1"),
+    }
+
+
 # Other objects of a kind whose pages show other forms (a deactivated person's page has the
 # button to give access back; a draft's summary is the check page): the form finder opens the
 # pages of these too.
@@ -106,6 +195,8 @@ ALSO_OPEN = {
     "membership": ["inactive_membership"],
     "assessment": ["draft"],
     "replay": ["failed_replay"],
+    # Each kind of person without an account has their own questions (children's easy read).
+    "invitation": ["child_invitation", "setting_invitation", "professional_invitation"],
 }
 
 
@@ -116,7 +207,47 @@ def build_world() -> dict[str, Side]:
 
     shipped_load()
     framework_load(shipped_framework_paths()[0])
-    return {"a": _side("Northfield", "931"), "b": _side("Southfield", "932")}
+    sides = {"a": _side("Northfield", "931"), "b": _side("Southfield", "932")}
+    _published_figures(sides)
+    return sides
+
+
+def _published_figures(sides: dict[str, Side]) -> None:
+    """England, a region and each side's authority among DfE's published figures (the
+    national pages), with one figure each."""
+    from decimal import Decimal
+
+    from valuing_send.indicators.models import AreaLevel, PublishedArea, PublishedFigure
+
+    PublishedArea.objects.create(code="E92000001", name="England", level=AreaLevel.ENGLAND)
+    region = PublishedArea.objects.create(
+        code="E12000008", name="South East", level=AreaLevel.REGION
+    )
+    for side in sides.values():
+        area = PublishedArea.objects.create(
+            code=side.authority.la_code,
+            name=side.authority.name,
+            level=AreaLevel.AUTHORITY,
+            region=region,
+            ons_code=side.authority.ons_code,
+            current=True,
+        )
+        side.objects["published_area"] = area.code
+    for area in PublishedArea.objects.filter(code__in=["E92000001", "E12000008", "931", "932"]):
+        for year, plans in ((2024, 1000), (2025, 1100)):
+            PublishedFigure.objects.create(
+                area=area,
+                indicator="ehc_plans",
+                year=year,
+                time_period=f"{year - 1}{year % 100:02d}",
+                dimension="",
+                category="",
+                value=Decimal(plans),
+                numerator=plans,
+                denominator=plans,
+                marker="",
+                source="security tests",
+            )
 
 
 def signed_in_clients(sides: dict[str, Side]) -> dict:
@@ -130,7 +261,34 @@ def signed_in_clients(sides: dict[str, Side]) -> dict:
             client = Client()
             client.force_login(user)
             clients[key, role] = client
+    clients[INVITATION_HOLDER] = invitation_holder_client(sides)
     return clients
+
+
+# Someone without an account holding a secure link (authority A's parent's, on ``case``).
+INVITATION_HOLDER = "invitation holder"
+HOLDER_ADDRESS = "192.0.2.10"
+
+
+def invitation_holder_client(sides: dict[str, Side]):
+    """A client that has opened its own secure link (so holds whatever that leaves it), from
+    an address of its own (the links' rate limits count per address)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client(REMOTE_ADDR=HOLDER_ADDRESS)
+    response = client.get(reverse("journey-start", args=[sides["a"].objects["invitation"]]))
+    assert response.status_code == 200, response.status_code
+    return client
+
+
+def forget_link_counts() -> None:
+    """The secure links' rate limits count requests in the cache (which outlives the rolled-back
+    transactions): start each test or example from none, so hundreds of requests with the same
+    link stay within them."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 PENDING_PASSWORD = "pending-sign-in-password-2026"
