@@ -29,6 +29,8 @@ class FoundForm:
     multipart: bool = False
     htmx: bool = False  # sent by htmx (HX-Request header), with its hx-vals added
     extra: dict = field(default_factory=dict)
+    # The world's objects the page was opened with (the pages showing what it stores use them).
+    objects: dict | None = None
 
     @property
     def key(self) -> str:

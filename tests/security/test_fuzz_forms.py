@@ -13,6 +13,7 @@ permission matrix says may use it, each in a transaction that is rolled back. Ch
 ``make test`` runs FUZZ_EXAMPLES (default 20) examples per form, derandomised so a run repeats;
 ``make fuzz`` runs many more with a random seed (it prints the seed)."""
 
+import copy
 import os
 from urllib.parse import urlencode
 
@@ -26,7 +27,14 @@ from tests.security import hostile
 from tests.security.endpoints import endpoints
 from tests.security.forms_found import forms_on
 from tests.security.test_permission_matrix import FORBIDDEN, MATRIX, OK, Row, _url
-from tests.security.world import ALSO_OPEN, ROLES, pending_sign_in_clients, world_fixture
+from tests.security.world import (
+    ALSO_OPEN,
+    INVITATION_HOLDER,
+    ROLES,
+    forget_link_counts,
+    pending_sign_in_clients,
+    world_fixture,
+)
 
 pytestmark = pytest.mark.django_db  # and every example rolls back its own writes
 
@@ -54,14 +62,18 @@ def found(world, django_db_blocker):
     by_endpoint: dict[str, list] = {}
     seen = set()
 
-    def record(page_url, html, persona):
+    def record(page_url, html, persona, objects=None):
         for form in forms_on(page_url, html):
             target = MATRIX.get(form.endpoint)
             allowed = _persona_for(target, persona)
-            if allowed is None or (form.key, tuple(sorted(form.fields))) in seen:
+            # The same form on many pages is fuzzed once; the same kind of form sending to
+            # another object (another kind of person's secure link, say) again.
+            key = (form.key, form.path, tuple(sorted(form.fields)))
+            if allowed is None or key in seen:
                 continue
-            seen.add((form.key, tuple(sorted(form.fields))))
+            seen.add(key)
             form.persona = allowed
+            form.objects = objects
             by_endpoint.setdefault(form.endpoint, []).append(form)
 
     with django_db_blocker.unblock():
@@ -69,20 +81,27 @@ def found(world, django_db_blocker):
             expected = MATRIX.get(endpoint.name)
             if expected is None or "GET" not in endpoint.methods:
                 continue
+            # Secure-link pages are opened (and their forms sent) by someone holding the link.
+            personas = (
+                [INVITATION_HOLDER]
+                if expected.names_a_link
+                else [("a", role) for role in ROLES] + ["anonymous"]
+            )
             for objects in _object_variants(expected, sides["a"].objects):
                 url = _url(endpoint, expected, objects)
-                for persona in [("a", role) for role in ROLES] + ["anonymous"]:
+                for persona in personas:
                     status = (
                         expected.anonymous
-                        if persona == "anonymous"
+                        if isinstance(persona, str)
                         else expected.for_role(persona[1])
                     )
                     if status == FORBIDDEN:
                         continue
+                    forget_link_counts()
                     response = _in_rollback(lambda u=url, p=persona: clients[p].get(u, follow=True))
                     if response.status_code == OK and "html" in response.get("Content-Type", ""):
                         final = response.redirect_chain[-1][0] if response.redirect_chain else url
-                        record(final, response.content.decode(), persona)
+                        record(final, response.content.decode(), persona, objects)
         for persona, client in pending_sign_in_clients(sides).items():
             clients[persona] = client
             for name in ("sign-in-code", "two-factor-setup"):
@@ -147,7 +166,7 @@ def _display_pages(form, sides):
             continue
         status = row.anonymous if isinstance(form.persona, str) else row.for_role(form.persona[1])
         if status == OK:
-            pages.append(_url(endpoint, row, sides["a"].objects))
+            pages.append(_url(endpoint, row, form.objects or sides["a"].objects))
     return pages
 
 
@@ -170,6 +189,8 @@ def _fuzz(form, client, sides):
         note(f"{form.method} {form.path}{' (htmx)' if form.htmx else ''} as {form.persona}")
 
         def attempt():
+            if form.persona == INVITATION_HOLDER:
+                forget_link_counts()  # the link's hourly limit is for people, not for fuzzing
             response = _send(client, form, data)
             assert response.status_code != 500
             _check_html(response, f"response to {form.key}")
@@ -180,9 +201,18 @@ def _fuzz(form, client, sides):
                     assert shown.status_code != 500, f"GET {page} after {form.key}"
                     _check_html(shown, f"GET {page} after {form.key}")
 
-        _in_rollback(attempt)
+        # The client's cookies are put back too: signing out (or anything that starts a new
+        # session) would otherwise leave the persona holding a session the rollback removed,
+        # and every later example would be refused at the sign-in page, fuzzing nothing.
+        cookies = copy.deepcopy(client.cookies)
+        try:
+            _in_rollback(attempt)
+        finally:
+            client.cookies = cookies
 
     run()
+    if isinstance(form.persona, tuple):
+        assert "_auth_user_id" in client.session, f"{form.persona} was signed out by {form.key}"
 
 
 @pytest.mark.parametrize("endpoint", POST_ENDPOINTS, ids=[e.name for e in POST_ENDPOINTS])

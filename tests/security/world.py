@@ -1,6 +1,7 @@
 """One world for the security tests: two authorities, each with one object of every kind a URL
 can name, and staff in every role. Built once per test module (see ``world_fixture``)."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.tokens import default_token_generator
@@ -50,6 +51,15 @@ def _side(label: str, la_code: str) -> Side:
     )
     assessment = complete_assessment(child, caseworker, {"speech_language": 3})
     drafted = ChildFactory(authority=authority, current_setting=setting, last_name=f"{label}Draft")
+    # A child with an EHC plan for years: the indicators' plan counts and the projection.
+    ChildFactory(
+        authority=authority,
+        current_setting=setting,
+        last_name=f"{label}Plan",
+        sen_status="E",
+        primary_need="ASD",
+        plan_start_date=datetime.date(2020, 9, 1),
+    )
     draft, _ = services.assessment_start(drafted, by=caseworker)
     admin = side.staff[Role.ADMIN]
     shipped = rulesets.active_rule_set(authority)
@@ -105,8 +115,6 @@ def _panel_objects(side: Side, child, other_child) -> dict:
     panel, a meeting with a case on its agenda, and a secure link for each kind of person
     without an account (``invitation`` is the invitation holder's: a parent's, on ``case``;
     the others are on another case, ``assessing_case``)."""
-    import datetime
-
     from django.utils import timezone
 
     from panels import services as panel_services
@@ -207,8 +215,14 @@ def build_world() -> dict[str, Side]:
 
     shipped_load()
     framework_load(shipped_framework_paths()[0])
+    from valuing_send.indicators.snapshots import snapshot_refresh
+
     sides = {"a": _side("Northfield", "931"), "b": _side("Southfield", "932")}
     _published_figures(sides)
+    for side in sides.values():
+        # Worked-out indicators, so the dashboards show their figures and their forms
+        # (period, projection scenario) as they do once the nightly task has run.
+        snapshot_refresh(side.authority)
     return sides
 
 
