@@ -29,6 +29,24 @@ def test_wrong_password_shows_error_summary_and_keeps_email(client, caseworker):
     assert "_auth_user_id" not in client.session
 
 
+def test_an_email_address_too_long_to_be_one_is_refused_not_a_server_error(client):
+    """Found by the hostile-input tests: a 6,000-character "email address" reached
+    authenticate(), and django-axes could not record the failed attempt (a 500)."""
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse("login"), {"username": "x" * 6000, "password": "wrong"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<a href="#id_username">The email address must be 254 characters or fewer</a>' in html
+    assert not AccessAttempt.objects.exists()
+    # 254 characters is still an address someone may have: a wrong password, counted.
+    address = "a" * 64 + "@" + "b" * 185 + ".test"
+    assert len(address) == 254
+    response = client.post(reverse("login"), {"username": address, "password": "wrong"})
+    assert "Enter a correct email address and password" in response.content.decode()
+    assert AccessAttempt.objects.get().username == address
+
+
 def test_empty_form_names_each_missing_field(client):
     html = client.post(reverse("login"), {}).content.decode()
     assert '<a href="#id_username">Enter your email address</a>' in html

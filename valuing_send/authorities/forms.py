@@ -1,10 +1,13 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.validators import MaxLengthValidator
 
 from valuing_send.celery import enqueue_on_commit
 from valuing_send.core.forms import GovukForm, GovukFormMixin, GovukRadios, VersionedFormMixin
 
 from .models import ROLE_DESCRIPTIONS, Role, User
+
+EMAIL_MAX_LENGTH = 254
 
 
 def role_field(label="Role"):
@@ -35,6 +38,11 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
             {"autocomplete": "email", "spellcheck": "false"}
         )
         self.fields["username"].widget.attrs.pop("autofocus", None)
+        # Django's AuthenticationForm only sets the field's max_length attribute after the
+        # field is built, which adds no validator: a longer "email address" went on to
+        # authenticate(), and django-axes failed to record the failed attempt in its 255-character
+        # column (a 500). An email address is at most 254 characters (RFC 5321).
+        self.fields["username"].validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))
         self.fields["password"].error_messages["required"] = "Enter your password"
 
 
