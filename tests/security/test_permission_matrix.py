@@ -235,6 +235,15 @@ MATRIX: dict[str, Row] = {
     "indicator-recompute": row(FORBIDDEN, FORBIDDEN, REDIRECT, REDIRECT),
     "indicator-group": row(FORBIDDEN, FORBIDDEN, OK, OK, slug="prevalence"),
     "indicator-detail": row(FORBIDDEN, FORBIDDEN, OK, OK, slug=INDICATOR),
+    # Documents (PDFs made by a worker): "document" a needs profile's PDF still queued, so
+    # not ready to download; zips of a school's profiles are for managers.
+    "document-create": every_role(REDIRECT, kind="profile", subject_pk="assessment"),
+    "document-bundle": row(
+        FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, kind="school_profiles", subject_pk="setting"
+    ),
+    "document-detail": every_role(OK, pk="document"),
+    "document-download": every_role(NOT_FOUND, pk="document"),
+    "document-retry": every_role(REDIRECT, pk="document"),
     # DfE's published figures, the same for everyone who may see them
     "national-table": row(FORBIDDEN, FORBIDDEN, OK, OK),
     "national-ranking": row(FORBIDDEN, FORBIDDEN, OK, OK),

@@ -92,6 +92,19 @@ def _side(label: str, la_code: str) -> Side:
         error="ValueError: the worker stopped",
     )
     side.objects.update(_panel_objects(side, child, drafted))
+    from valuing_send.documents.services import document_request
+
+    # A needs profile's PDF, asked for and waiting for the worker (the transaction never
+    # commits, so it stays queued: not ready to download).
+    side.objects["document"] = document_request(authority, "profile", assessment, by=caseworker)
+    # One that failed for good: its page offers to try again.
+    from valuing_send.documents.models import Document, DocumentStatus
+
+    failed = document_request(authority, "family_profile", assessment, by=caseworker)
+    Document.objects.filter(pk=failed.pk).update(
+        status=DocumentStatus.FAILED, error="OSError: the worker stopped", attempts=3
+    )
+    side.objects["failed_document"] = failed
     side.objects.update(
         child=child,
         setting=setting,
@@ -203,6 +216,7 @@ ALSO_OPEN = {
     "membership": ["inactive_membership"],
     "assessment": ["draft"],
     "replay": ["failed_replay"],
+    "document": ["failed_document"],
     # Each kind of person without an account has their own questions (children's easy read).
     "invitation": ["child_invitation", "setting_invitation", "professional_invitation"],
 }
