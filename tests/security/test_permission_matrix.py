@@ -144,6 +144,7 @@ MATRIX: dict[str, Row] = {
     "setting-capabilities": row(FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, pk="setting"),
     # Children and needs profiles
     "child-list": every_role(OK),
+    "child-list-setting-suggestions": every_role(OK),
     "child-create": row(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     "child-detail": every_role(OK, pk="child"),
     "child-edit": row(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, pk="child"),
