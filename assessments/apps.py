@@ -14,3 +14,7 @@ class AssessmentsConfig(AppConfig):
         # The children list keeps each authority's count in the cache (queries.children_count).
         post_save.connect(forget_children_count, sender=Child, dispatch_uid="children-count")
         post_delete.connect(forget_children_count, sender=Child, dispatch_uid="children-count-d")
+
+        from .retention import register_rules
+
+        register_rules()

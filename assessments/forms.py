@@ -598,6 +598,13 @@ def add_left_out_confirmation(form, left_out) -> None:
     )
 
 
+class RuleSetActivateForm(GovukForm):
+    """The version of the draft the admin looked at: activating a draft someone else has
+    changed since would put rules nobody reviewed into use."""
+
+    row_version = VersionField()
+
+
 def confirmed_left_out(form) -> tuple[str, ...]:
     return tuple(form.cleaned_data.get("confirm_left_out") or ())
 

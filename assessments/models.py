@@ -10,6 +10,7 @@ from django.utils import timezone
 from assessments import codes
 from assessments.rules import codes as rule_codes
 from assessments.rules import ruleset_from_yaml
+from valuing_send.audit.queryset import AuditedQuerySet
 from valuing_send.authorities.models import Authority, Setting
 from valuing_send.core.dates import age_on, years_before
 from valuing_send.core.models import StatusChange
@@ -43,7 +44,7 @@ class NeedsFramework(models.Model):
         return definition_for(self)
 
 
-class ChildQuerySet(models.QuerySet):
+class ChildQuerySet(AuditedQuerySet):
     def with_sen(self):
         return self.exclude(sen_status="N")
 
@@ -160,7 +161,7 @@ class AssessmentStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
-class AssessmentQuerySet(models.QuerySet):
+class AssessmentQuerySet(AuditedQuerySet):
     """The one vocabulary for "which profile": use these rather than filtering by status."""
 
     def completed(self):
@@ -283,6 +284,8 @@ class DomainRating(models.Model):
     saved_by_page = models.CharField(max_length=32, blank=True, default="", db_default="")
     version = models.PositiveIntegerField(default=1)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["assessment", "domain"], name="one_rating_per_domain"),
@@ -372,6 +375,8 @@ class RuleSetVersion(models.Model):
     )
     row_version = models.PositiveIntegerField(default=1)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
@@ -429,7 +434,7 @@ class RuleSetStatusChange(StatusChange):
         ]
 
 
-class RecommendationQuerySet(models.QuerySet):
+class RecommendationQuerySet(AuditedQuerySet):
     def current(self):
         return self.filter(superseded_at__isnull=True)
 
@@ -509,6 +514,8 @@ class Override(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-pk"]
 
@@ -559,6 +566,9 @@ class ReplayRun(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # How many times a worker has taken it: more than one means a worker stopped part way
+    # (killed, restarted) and the task was given to another, which started again.
+    attempts = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

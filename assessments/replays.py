@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from valuing_send.celery import enqueue_on_commit
@@ -77,6 +78,8 @@ def replay_execute(run_id: int) -> ReplayRun:
     if run.is_finished:
         return run
     started = time.perf_counter()
+    # Counted first, so the page can say when a worker that stopped part way was replaced.
+    ReplayRun.objects.filter(pk=run.pk).update(attempts=F("attempts") + 1)
     ReplayChange.objects.filter(run=run).delete()
     if run.status == ReplayStatus.QUEUED:
         transition(run, ReplayStatus.RUNNING, by=run.requested_by, started_at=timezone.now())

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from valuing_send.core.locking import save_versioned
+from valuing_send.core.locking import ConflictError, save_versioned
 from valuing_send.core.workflow import record_start, transition
 
 from .models import RuleSetStatus, RuleSetVersion
@@ -433,12 +433,18 @@ def ruleset_update_points(version: RuleSetVersion, points, *, by) -> RuleSetVers
 
 
 @transaction.atomic
-def ruleset_activate(version: RuleSetVersion, *, by) -> RuleSetVersion:
+def ruleset_activate(
+    version: RuleSetVersion, *, by, expected_version: int | None = None
+) -> RuleSetVersion:
     """Make a draft the authority's active rule set; the previous active one is retired.
-    Recommendations already stored keep the version they were worked out with."""
+    Recommendations already stored keep the version they were worked out with. With
+    ``expected_version`` (the draft's ``row_version`` the admin's page showed), a draft changed
+    since raises ConflictError."""
     locked = RuleSetVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != RuleSetStatus.DRAFT or locked.authority_id is None:
         raise RuleSetLocked("Only a draft of this authority can be activated")
+    if expected_version is not None and locked.row_version != expected_version:
+        raise ConflictError(locked)
     locked.ruleset  # noqa: B018 - refuses to activate anything that does not validate
     for previous in RuleSetVersion.objects.filter(
         authority_id=locked.authority_id, status=RuleSetStatus.ACTIVE

@@ -96,6 +96,19 @@ def child_update(child: Child, data: dict, *, expected_version: int, by) -> Chil
     )
 
 
+@transaction.atomic
+def child_erase(child: Child, *, by) -> None:
+    """Remove the child's record and everything held with it (needs profiles, ratings,
+    recommendations, decisions beside them, replay results): the end of its retention
+    (``valuing_send/core/retention.py``). Each row removed is recorded in the audit log; ``by``
+    is the person, or None for the retention policy."""
+    from .models import Override
+
+    Override.objects.filter(recommendation__assessment__child=child).delete()
+    child.assessments.all().delete()
+    child.delete()
+
+
 # ----- Assessments -----
 
 

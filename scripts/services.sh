@@ -47,9 +47,9 @@ services_start() {
   _as_postgres "$pg_bin/initdb" -D "$SERVICES_DIR/pgdata" -U postgres -A trust -E UTF8 \
     --locale=C.UTF-8 --no-sync >"$SERVICES_DIR/initdb.log" 2>&1 \
     || { cat "$SERVICES_DIR/initdb.log" >&2; return 1; }
+  local pg_opts="-p $pg_port -k $SERVICES_DIR/pgsock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${PG_EXTRA_OPTS:-}"
   _as_postgres "$pg_bin/pg_ctl" -D "$SERVICES_DIR/pgdata" -l "$SERVICES_DIR/pgsock/postgres.log" -w \
-    -o "-p $pg_port -k $SERVICES_DIR/pgsock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${PG_EXTRA_OPTS:-}" \
-    start >/dev/null || { cat "$SERVICES_DIR/pgsock/postgres.log" >&2; return 1; }
+    -o "$pg_opts" start >/dev/null || { cat "$SERVICES_DIR/pgsock/postgres.log" >&2; return 1; }
   "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres valuing_send
   redis-server --port "$redis_port" --bind 127.0.0.1 --daemonize yes --save '' --appendonly no \
     --dir "$SERVICES_DIR" --pidfile "$SERVICES_DIR/redis.pid" --logfile "$SERVICES_DIR/redis.log" >/dev/null
@@ -59,5 +59,8 @@ services_start() {
   done
   export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/valuing_send"
   export REDIS_URL="redis://127.0.0.1:$redis_port/0"
+  # For the fault tests (tests/faults/servers.py), which stop and start these same servers.
+  export SERVICES_DIR SERVICES_PG_BIN="$pg_bin" SERVICES_PG_OPTS="$pg_opts" \
+    SERVICES_REDIS_PORT="$redis_port"
   echo "PostgreSQL on 127.0.0.1:$pg_port, Redis on 127.0.0.1:$redis_port (in $SERVICES_DIR)"
 }

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "valuing_send.audit",
     "valuing_send.authorities",
     "valuing_send.indicators",
     "valuing_send.core",
@@ -82,7 +83,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Load balancers' health checks are answered before the host check and HTTPS redirect.
+    "valuing_send.core.health.HealthCheckMiddleware",
+    "valuing_send.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "valuing_send.core.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every signed-in session has passed the second factor (sessions without it are ended).
     "valuing_send.authorities.middleware.TwoFactorRequiredMiddleware",
+    # Who is acting, for the audit log's events written during the request.
+    "valuing_send.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication (its page shows who is signed in); it still answers before the CSRF
     # check, which runs in process_view.
@@ -97,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A view that loses the database shows what happened and keeps what was sent.
+    "valuing_send.core.database_errors.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: turns a lockout into the GOV.UK "too many attempts" page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -137,7 +146,13 @@ FORM_RENDERER = "valuing_send.core.forms.GovukFormRenderer"
 
 # Database: PostgreSQL from DATABASE_URL, else SQLite beside the checkout (or SQLITE_PATH).
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # Health checks: a kept connection that the server dropped (a restart, a failover) is
+    # replaced before the next request uses it, instead of failing that request.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True
+        )
+    }
 else:
     DATABASES = {
         "default": {
@@ -151,8 +166,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: Celery broker and cache. Without it tasks run in-process and the cache is per process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # A cache that reads as empty while Redis is down, so pages keep working (core/cache.py).
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "valuing_send.core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -164,9 +184,20 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that dies mid-task (killed, out of memory) gives its task back to be run again
+# (tasks are idempotent): at once when a pool process dies, else after the visibility timeout.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(60 * 60))),
+    # A page that queues work must not hang on an unreachable Redis: the outbox keeps it.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
 CELERY_TIMEZONE = "Europe/London"
 # Celery beat (run with `celery -A valuing_send beat`): the schedule of periodic tasks.
 CELERY_BEAT_SCHEDULE = {
+    # Work queued while Redis was down, sent when it is back (valuing_send/core/outbox.py).
+    "outbox-flush": {"task": "valuing_send.core.tasks.outbox_flush", "schedule": 60.0},
     # Each caseworker's email of what is overdue or due this week, before the working day.
     "panels-deadline-digests": {
         "task": "panels.tasks.deadline_digests_send",
@@ -274,6 +305,12 @@ AXES_CLIENT_IP_CALLABLE = "valuing_send.core.client_ip.client_ip"
 # How long someone has between the password and the code.
 SIGN_IN_PENDING_SECONDS = 5 * 60
 
+# Data retention (docs/retention.md; applied by `manage.py apply_retention`).
+RETENTION_CHILD_YEARS_AFTER_BIRTH = int(os.environ.get("RETENTION_CHILD_YEARS_AFTER_BIRTH", "31"))
+RETENTION_REPLAY_DAYS = int(os.environ.get("RETENTION_REPLAY_DAYS", "365"))
+RETENTION_OUTBOX_DAYS = int(os.environ.get("RETENTION_OUTBOX_DAYS", "30"))
+RETENTION_SIGN_IN_RECORDS_DAYS = int(os.environ.get("RETENTION_SIGN_IN_RECORDS_DAYS", "90"))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8  # a working day
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -304,16 +341,30 @@ if PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Logs: JSON lines with the request id in production (LOG_FORMAT=json anywhere), plain text with
+# the request id locally. No personal data: see valuing_send/core/logs.py.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "valuing_send.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "valuing_send.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

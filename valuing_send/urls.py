@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("valuing_send.core.urls")),
     path("", include("valuing_send.authorities.urls")),
     path("", include("valuing_send.register.urls")),
+    path("", include("valuing_send.audit.urls")),
     path("", include("assessments.urls")),
     path("", include("panels.urls")),
     path("", include("valuing_send.indicators.urls")),

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from assessments.services import current_framework
+from valuing_send import audit
 from valuing_send.authorities.models import Authority, Role
 
 from .calibration import (
@@ -170,7 +171,8 @@ def populate_authority(
         published_mix=published if own_mix else None,
         published_size=published,
     )
-    with transaction.atomic():
+    # Synthetic data is nobody's action on a record: one audit event says what was generated.
+    with audit.suppressed("synthetic data"), transaction.atomic():
         writer = writer_for(connection)
         if bulk_references:
             writer.trust_references()
@@ -195,7 +197,14 @@ def populate_authority(
         timed("references", writer.verify_references)
         commit_started = time.perf_counter()
     timings["commit"] = time.perf_counter() - commit_started
-    return Result(authority=authority, counts=dataset.counts(), timings=timings)
+    counts = dataset.counts()
+    audit.record(
+        "create",
+        object_type="assessments.child",
+        authority_id=authority.pk,
+        description=f"Generated synthetic data: {counts.get('children', 0):,} children"[:200],
+    )
+    return Result(authority=authority, counts=counts, timings=timings)
 
 
 def populate_named(

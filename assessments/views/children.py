@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
+from valuing_send.audit import audit_read, record
+from valuing_send.audit.models import Action
 from valuing_send.authorities.tenancy import get_or_404, requires
 from valuing_send.core.forms import form_data, resubmitted
 from valuing_send.core.locking import ConflictError, differences
@@ -51,8 +53,17 @@ def child_list(request):
         if request.htmx:
             return HttpResponse(headers={"HX-Redirect": request.get_full_path()})
         return render(request, "assessments/child_list.html", {"form": form}, status=400)
-    children = queries.children_matching(request.authority, filters, user=request.user)
     filtered = any(filters.get(name) for name in ChildFilterForm.NAMES)
+    if filtered:
+        # Which filters were used, never what was typed (a name is personal data).
+        record(
+            Action.SEARCH,
+            object_type="assessments.child",
+            authority_id=request.authority.pk,
+            description="Searched or filtered the children list",
+            fields=[name for name in ChildFilterForm.NAMES if filters.get(name)],
+        )
+    children = queries.children_matching(request.authority, filters, user=request.user)
     paginator = (
         Paginator(children, PAGE_SIZE)
         if filtered
@@ -114,6 +125,7 @@ def setting_suggestions(request):
 @requires("child.view")
 def child_detail(request, pk):
     child = _child(request, pk)
+    audit_read(request, child)
     # The history, newest first, gives the current profile and the one before it too.
     assessments = list(queries.child_assessments(child))
     latest = next((a for a in assessments if a.status == AssessmentStatus.COMPLETE), None)
@@ -154,6 +166,8 @@ def _initial(child) -> dict:
 @requires("child.edit")
 def child_edit(request, pk):
     child = _child(request, pk)
+    if request.method == "GET":
+        audit_read(request, child, description="Opened the child's record to change it")
     form = ChildForm(
         form_data(request), authority=request.authority, child=child, initial=_initial(child)
     )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from valuing_send.audit import audit_read
 from valuing_send.authorities.tenancy import get_or_404, requires
 from valuing_send.core.forms import form_data
 from valuing_send.core.locking import ConflictError, differences
@@ -195,6 +196,7 @@ def assessment_area(request, pk, area):
         return render(request, "errors/404.html", status=404)
     ratings = {r.domain: r for r in assessment.ratings.select_related("updated_by")}
     if request.method == "GET":
+        audit_read(request, assessment, description=f"Viewed needs profile answers ({area})")
         forms = _domain_forms(assessment, area_definition, ratings)
         return render(
             request,
@@ -311,6 +313,7 @@ def assessment_check(request, pk):
     assessment = _assessment(request, pk)
     if not assessment.is_draft:
         return redirect("assessment-summary", pk=assessment.pk)
+    audit_read(request, assessment, description="Checked the answers of a needs profile")
     return _render_check(request, assessment)
 
 
@@ -376,6 +379,7 @@ def _answer_url(assessment, domain, field):
 @requires("assessment.view")
 def assessment_summary(request, pk):
     assessment = _assessment(request, pk)
+    audit_read(request, assessment, description="Viewed a needs profile and its recommendation")
     history = list(
         assessment.child.assessments.select_related("created_by", "completed_by").defer(
             "framework__content"

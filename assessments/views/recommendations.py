@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from valuing_send.audit import audit_read
 from valuing_send.authorities.tenancy import get_or_404, requires
 from valuing_send.core.forms import form_data
 
@@ -22,6 +23,8 @@ def override_create(request, pk):
         request.authority.recommendations.select_related("assessment__child", "rule_set"), pk=pk
     )
     assessment = recommendation.assessment
+    if request.method == "GET":
+        audit_read(request, recommendation)
     form = OverrideForm(
         form_data(request),
         rule_set=recommendation.rule_set,
@@ -70,6 +73,7 @@ def recommendation_refresh(request, pk):
 def family_view(request, pk):
     """What the parent or carer will see: the profile and recommendation in plain language."""
     assessment = _assessment(request, pk)
+    audit_read(request, assessment, description="Viewed what the family will see")
     context = {"assessment": assessment, "child": assessment.child}
     context.update(profile_context(request.authority, assessment))
     context.update(recommendation_context(request.authority, assessment))

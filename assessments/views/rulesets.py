@@ -9,6 +9,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from valuing_send.audit import record as audit_record
+from valuing_send.audit.models import Action
 from valuing_send.authorities.tenancy import get_or_404, requires
 from valuing_send.core.exports import csv_response
 from valuing_send.core.forms import form_data
@@ -18,6 +20,7 @@ from valuing_send.core.workflow import TransitionRefused
 from .. import recommendations, replays, rulesets
 from ..forms import (
     ReplayChangesFilterForm,
+    RuleSetActivateForm,
     RuleSetSchemeForm,
     RuleSetYamlForm,
     SchemeCheckForm,
@@ -388,8 +391,19 @@ def _checked(result, ruleset) -> dict:
 @requires("ruleset.manage")
 def ruleset_activate(request, pk):
     version = _own_draft(request, pk)
+    form = RuleSetActivateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The page was out of date. Check the rules, then activate again")
+        return redirect("ruleset-detail", pk=version.pk)
     try:
-        rulesets.ruleset_activate(version, by=request.user)
+        rulesets.ruleset_activate(
+            version, by=request.user, expected_version=form.cleaned_data["row_version"]
+        )
+    except ConflictError:
+        messages.error(
+            request,
+            "Someone changed this draft since you opened it. Check the rules below, then activate again",
+        )
     except rulesets.RuleSetLocked as error:
         messages.error(request, str(error))
     except RulesetError as error:
@@ -597,6 +611,13 @@ class _BandNames:
 def replay_changes(request, pk):
     """The children whose recommendation changes, filterable by tier move."""
     run = _run(request, pk)
+    audit_record(
+        Action.READ,
+        object_type="assessments.replayrun",
+        object_id=run.pk,
+        authority_id=run.authority_id,
+        description="Viewed the children whose recommendation a replay changes",
+    )
     form = ReplayChangesFilterForm(request.GET or None)
     filters = form.filters()
     if filters is None:  # an address the form does not make: say so, list nothing
@@ -631,6 +652,13 @@ def replay_changes(request, pk):
 @requires("replay.run")
 def replay_csv(request, pk):
     run = _run(request, pk)
+    audit_record(
+        Action.EXPORT,
+        object_type="assessments.replayrun",
+        object_id=run.pk,
+        authority_id=run.authority_id,
+        description="Downloaded the children whose recommendation a replay changes (CSV)",
+    )
     header = [
         "child_id",
         "first_name",

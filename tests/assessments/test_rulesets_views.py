@@ -343,17 +343,37 @@ def test_activating_retires_the_previous_and_a_used_version_is_immutable(
     client_as, admin, caseworker, draft, child, authority_a, rule_sets
 ):
     client = client_as(admin)
-    client.post(reverse("ruleset-activate", args=[draft.pk]))
+    client.post(reverse("ruleset-activate", args=[draft.pk]), {"row_version": draft.row_version})
     draft.refresh_from_db()
     assert draft.status == RuleSetStatus.ACTIVE and draft.activated_by == admin
     second = rulesets.ruleset_copy(draft, authority_a, by=admin)
-    client.post(reverse("ruleset-activate", args=[second.pk]))
+    client.post(reverse("ruleset-activate", args=[second.pk]), {"row_version": second.row_version})
     draft.refresh_from_db()
     assert draft.status == RuleSetStatus.RETIRED
     complete_assessment(child, caseworker)  # uses the active version: second
     response = client.get(reverse("ruleset-edit-yaml", args=[second.pk]), follow=True)
     assert "This version cannot change because it is in use" in response.content.decode()
     assert rulesets.is_used(second)
+
+
+def test_activating_a_draft_changed_since_the_page_was_opened_is_refused(
+    client_as, admin, manager, draft
+):
+    seen = draft.row_version
+    rulesets.ruleset_update_points(draft, [0, 1, 3, 30, 40], by=manager)  # someone else saves
+    client = client_as(admin)
+    page = client.get(reverse("ruleset-detail", args=[draft.pk])).content.decode()
+    assert 'name="row_version"' in page
+    response = client.post(
+        reverse("ruleset-activate", args=[draft.pk]), {"row_version": seen}, follow=True
+    )
+    assert "Someone changed this draft since you opened it" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == RuleSetStatus.DRAFT
+    stale = client.post(reverse("ruleset-activate", args=[draft.pk]), {}, follow=True)
+    assert "The page was out of date" in stale.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == RuleSetStatus.DRAFT
 
 
 def test_preview_compares_recent_cases(client_as, manager, caseworker, draft, child):

@@ -77,6 +77,21 @@ def test_embedded_default_serves_the_demo_on_sqlite_with_in_process_tasks(tmp_pa
         assert result.returncode == 0, result.stderr
     assert "admin@demo.valuing-send.test" in result.stdout and "demo-password-2026" in result.stdout
     assert "VALU INGS ENDD EMOK EYNO TFOR REAL USEX" in result.stdout
+    # The audit log is append-only on SQLite too (a trigger, like PostgreSQL's).
+    refused = manage(
+        "shell",
+        "-c",
+        "from django.db import connection\n"
+        "from valuing_send.audit import record\n"
+        "record('read', object_type='x', object_id=1)\n"
+        "for sql in ('UPDATE audit_auditevent SET actor = 1', 'DELETE FROM audit_auditevent'):\n"
+        "    try:\n"
+        "        connection.cursor().execute(sql)\n"
+        "    except Exception as error:\n"
+        "        print('refused:', error)\n",
+        env=env,
+    )
+    assert refused.stdout.count("refused: The audit log is append-only") == 2, refused.stderr
 
     port = free_port()
     server = subprocess.Popen(

@@ -241,3 +241,38 @@ def test_every_get_form_survives_hostile_input(found, world, django_db_blocker):
     with django_db_blocker.unblock():
         for form in forms:
             _fuzz(form, clients[form.persona], sides)
+
+
+# Forms on a record's page that change no existing row, so carry no version: each with why.
+NOT_AN_EDIT = {
+    "assessment-start": "starts a new draft, or returns the one already open",
+    "recommendation-refresh": "stores a new recommendation; stored ones never change",
+    "override-create": "records a new decision beside the recommendation",
+    "ruleset-copy": "makes a new draft",
+    "replay-start": "asks for a new replay",
+    "replay-retry": "asks again for a replay that failed or stalled (checked under a row lock)",
+    "subject-access-export": "reads only",
+}
+VERSION_FIELDS = ("version", "row_version", "seen")
+
+
+def test_every_form_that_changes_a_record_carries_its_version(found):
+    """Optimistic locking: a form on a record two people can edit sends the version the page
+    was made from (``core/locking.py``), so the second to save sees a conflict, not a silent
+    overwrite. Found from the pages, like the fuzzing: a new edit form without one fails here."""
+    missing = []
+    for name, forms in found.items():
+        row = MATRIX.get(name)
+        if row is None or not set(row.kwargs.values()) - {"area"} or name in NOT_AN_EDIT:
+            continue
+        if "reset_uid" in row.kwargs.values():
+            continue  # the reset link's own token is its guard
+        for form in forms:
+            if form.method != "POST" or form.htmx:
+                continue
+            if not any(f == v or f.endswith(f"-{v}") for f in form.fields for v in VERSION_FIELDS):
+                missing.append(f"{form.key} (on {form.found_on}): fields {sorted(form.fields)}")
+    assert not missing, (
+        "These forms change a record but send no version (add VersionField / VersionedFormMixin, "
+        "or list the endpoint in NOT_AN_EDIT with the reason):\n  " + "\n  ".join(missing)
+    )

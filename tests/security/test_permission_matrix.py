@@ -115,6 +115,9 @@ MATRIX: dict[str, Row] = {
     "accessibility": every_role(OK, anonymous=OK),
     "privacy": every_role(OK, anonymous=OK),
     "system-status": row(FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    # Health checks for load balancers: no sign-in, nothing personal
+    "health-live": every_role(OK, anonymous=OK),
+    "health-ready": every_role(OK, anonymous=OK),
     # Signing in (a signed-in person is sent on; the code pages need a password first)
     "login": every_role(REDIRECT, anonymous=OK),
     "sign-in-code": every_role(REDIRECT),
@@ -136,6 +139,9 @@ MATRIX: dict[str, Row] = {
     "user-deactivate": row(FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT, pk="membership"),
     "user-reactivate": row(FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT, pk="inactive_membership"),
     "user-reset-two-factor": row(FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT, pk="membership"),
+    # Audit log
+    "audit-search": row(FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "subject-access-export": row(FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, pk="child"),
     # Settings register
     "setting-list": every_role(OK),
     "setting-create": row(FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),

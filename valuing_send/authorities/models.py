@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from valuing_send import codes as rule_codes
+from valuing_send.audit.queryset import AuditedQuerySet
 
 
 class UserManager(BaseUserManager):
@@ -127,7 +128,7 @@ ROLE_DESCRIPTIONS = {
 }
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(AuditedQuerySet):
     def active(self):
         return self.filter(is_active=True, user__is_active=True)
 
@@ -161,7 +162,7 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} at {self.authority}"
 
 
-class SettingQuerySet(models.QuerySet):
+class SettingQuerySet(AuditedQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
@@ -244,6 +245,8 @@ class SettingCapability(models.Model):
     setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="capabilities")
     domain = models.CharField(max_length=40)
     level = models.PositiveSmallIntegerField(choices=rule_codes.NEED_LEVELS)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         constraints = [

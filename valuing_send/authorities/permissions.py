@@ -48,6 +48,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Running the service
     "user.manage": frozenset({Role.ADMIN}),
     "system.status": frozenset({Role.ADMIN}),
+    "audit.view": frozenset({Role.ADMIN}),
+    "audit.export": frozenset({Role.ADMIN}),
 }
 
 

@@ -7,5 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Service pages and shared parts"
 
     def ready(self):
-        # Load the Celery app with Django, so that @shared_task binds to it.
-        from valuing_send import celery  # noqa: F401
+        # Load the Celery app with Django, so that @shared_task binds to it, and send every
+        # task through the outbox.
+        from valuing_send import celery
+
+        from . import outbox
+
+        celery.use_outbox(outbox.enqueue_on_commit)

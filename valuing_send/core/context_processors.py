@@ -18,6 +18,7 @@ NAVIGATION = [
     ("Indicators", "indicator-dashboard", "indicators.view"),
     ("National comparison", "national-table", "indicators.national"),
     ("Users", "users", "user.manage"),
+    ("Audit log", "audit-search", "audit.view"),
     ("System status", "system-status", "system.status"),
 ]
 

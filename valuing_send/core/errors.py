@@ -25,7 +25,16 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    import sys
+
     from django.http import HttpResponseServerError
+
+    from .database_errors import is_database_unavailable, unavailable_response
+
+    # Called while the exception is being handled: one that came from the database (in a
+    # middleware, say, loading the session) gets the page that keeps what was sent.
+    if is_database_unavailable(sys.exc_info()[1]):
+        return unavailable_response(request)
 
     return HttpResponseServerError(
         get_template("errors/500.html").render({"service_name": "Valuing SEND"})

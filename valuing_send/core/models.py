@@ -1,5 +1,9 @@
-"""Shared abstract models. ``StatusChange`` is the immutable row every status change writes
-(see ``valuing_send/core/workflow.py``)."""
+"""Shared models. ``StatusChange`` is the immutable row every status change writes (see
+``valuing_send/core/workflow.py``). ``OutboxMessage``: background work is written to the database
+in the same transaction as the change that needs it, then sent to the queue (Redis) after commit;
+while Redis is down the rows wait, and ``outbox.flush`` sends them when it is back, so nothing
+queued is ever lost.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -44,3 +48,26 @@ class StatusChange(models.Model):
     def actor(self):
         """The person who made the change: a staff user, or whoever held the invitation."""
         return self.by or getattr(self, "by_invitation", None)
+
+
+class OutboxMessage(models.Model):
+    task = models.CharField(max_length=200)  # the Celery task's name
+    args = models.JSONField(default=list)  # IDs only: never names or dates of birth
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outbox_unsent",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task}{tuple(self.args)} {'sent' if self.sent_at else 'waiting'}"

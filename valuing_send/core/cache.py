@@ -1,0 +1,52 @@
+"""Django's Redis cache, except that an unreachable Redis reads as a miss and a write is
+dropped (with a warning in the log) instead of failing the page: the cache only ever holds what
+can be worked out again."""
+
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+
+class ResilientRedisCache(RedisCache):
+    def _quietly(self, operation, default, *args, **kwargs):
+        try:
+            return getattr(super(), operation)(*args, **kwargs)
+        except (RedisError, OSError) as error:
+            logger.warning("Cache unavailable (%s): %s", operation, error.__class__.__name__)
+            return default
+
+    def get(self, key, default=None, version=None):
+        return self._quietly("get", default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._quietly("get_many", {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._quietly("has_key", False, key, version)
+
+    def set(self, key, value, timeout=None, version=None):
+        return self._quietly("set", None, key, value, timeout, version)
+
+    def add(self, key, value, timeout=None, version=None):
+        return self._quietly("add", False, key, value, timeout, version)
+
+    def set_many(self, data, timeout=None, version=None):
+        return self._quietly("set_many", list(data), data, timeout, version)
+
+    def touch(self, key, timeout=None, version=None):
+        return self._quietly("touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._quietly("delete", False, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._quietly("delete_many", None, keys, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._quietly("incr", None, key, delta, version)
+
+    def clear(self):
+        return self._quietly("clear", False)
