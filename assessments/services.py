@@ -96,14 +96,22 @@ def child_update(child: Child, data: dict, *, expected_version: int, by) -> Chil
     )
 
 
+# What other apps hold about a child and must remove before it (panels' cases protect the
+# child): each is called with the child inside ``child_erase``'s transaction. Apps above this
+# one add theirs when they load (``panels/apps.py``).
+BEFORE_CHILD_ERASE: list = []
+
+
 @transaction.atomic
 def child_erase(child: Child, *, by) -> None:
     """Remove the child's record and everything held with it (needs profiles, ratings,
-    recommendations, decisions beside them, replay results): the end of its retention
-    (``valuing_send/core/retention.py``). Each row removed is recorded in the audit log; ``by``
-    is the person, or None for the retention policy."""
+    recommendations, decisions beside them, replay results, and what ``BEFORE_CHILD_ERASE``
+    removes): the end of its retention (``valuing_send/core/retention.py``). Each row removed
+    is recorded in the audit log; ``by`` is the person, or None for the retention policy."""
     from .models import Override
 
+    for erase in BEFORE_CHILD_ERASE:
+        erase(child)
     Override.objects.filter(recommendation__assessment__child=child).delete()
     child.assessments.all().delete()
     child.delete()

@@ -646,7 +646,10 @@ def _members_choices(authority):
     )
 
 
-class PanelForm(GovukForm):
+class PanelForm(VersionedFormMixin):
+    """A panel's name and members, with the version the admin started from (a new panel has
+    none to check)."""
+
     name = forms.CharField(label="Name of the panel", max_length=150)
     members = forms.TypedMultipleChoiceField(
         label="Members",
@@ -662,6 +665,7 @@ class PanelForm(GovukForm):
     def __init__(self, *args, authority, panel=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.authority, self.panel = authority, panel
+        self.fields["version"].required = panel is not None
         choices = _members_choices(authority)
         self.fields["members"].choices = choices
         self.fields["chair"].choices = [("", "No chair named"), *choices]
@@ -726,7 +730,10 @@ class MeetingForm(GovukForm):
         return day
 
 
-class AttendanceForm(GovukForm):
+class AttendanceForm(VersionedFormMixin):
+    """Who is present, with the version of the meeting the page showed: two members recording
+    attendance at once must not silently undo each other's ticks."""
+
     present = forms.TypedMultipleChoiceField(
         label="Who is at the meeting?",
         coerce=int,

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from assessments import codes as child_codes
 from assessments.models import Child, Recommendation
+from valuing_send.audit.queryset import AuditedQuerySet
 from valuing_send.authorities.models import Authority, Setting
 from valuing_send.core.models import StatusChange
 from valuing_send.core.workflow import Workflow
@@ -51,7 +52,7 @@ from .workflows import ALL_MOVES
 USER = settings.AUTH_USER_MODEL
 
 
-class PanelCaseQuerySet(models.QuerySet):
+class PanelCaseQuerySet(AuditedQuerySet):
     def open(self):
         return self.filter(is_open=True)
 
@@ -324,6 +325,8 @@ class ClockException(models.Model):
     by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         ordering = ["recorded_on", "pk"]
 
@@ -361,6 +364,8 @@ class Dispute(models.Model):
     by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         ordering = ["started_on", "pk"]
 
@@ -385,6 +390,8 @@ class AdviceRequest(models.Model):
     )
     by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["asked_on", "pk"]
@@ -416,7 +423,7 @@ def _token_hash(token: str) -> str:
 INVITATION_DAYS = 28
 
 
-class InvitationQuerySet(models.QuerySet):
+class InvitationQuerySet(AuditedQuerySet):
     def usable(self, now=None):
         now = now or timezone.now()
         return self.filter(revoked_at__isnull=True, submitted_at__isnull=True, expires_at__gt=now)
@@ -538,6 +545,8 @@ class Contribution(models.Model):
     text = models.TextField(blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         ordering = ["submitted_at", "pk"]
         constraints = [
@@ -566,6 +575,9 @@ class Panel(models.Model):
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -586,6 +598,8 @@ class PanelMembership(models.Model):
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="panel_memberships")
     role = models.CharField(max_length=8, choices=Role.choices, default=Role.MEMBER)
     is_active = models.BooleanField(default=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -613,6 +627,8 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         ordering = ["starts_at", "pk"]
         indexes = [models.Index(fields=["authority", "starts_at"], name="meeting_when")]
@@ -625,6 +641,8 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
     case = models.ForeignKey(PanelCase, on_delete=models.PROTECT, related_name="agenda_items")
     position = models.PositiveSmallIntegerField()
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -645,6 +663,8 @@ class Attendance(models.Model):
     present = models.BooleanField(default=True)
     conflict = models.TextField("Conflict of interest declared", blank=True)
     conflict_cases = models.ManyToManyField(PanelCase, blank=True, related_name="+")
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -681,6 +701,8 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(default=timezone.now)
     status_before = models.CharField(max_length=24, choices=CaseStatus.choices)
     status_after = models.CharField(max_length=24, choices=CaseStatus.choices)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["decided_at", "pk"]
@@ -719,6 +741,8 @@ class Letter(models.Model):
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
 
@@ -750,6 +774,8 @@ class LetterDetails(models.Model):
         help_text="Name and how to contact the mediation service the authority commissions.",
     )
     version = models.PositiveIntegerField(default=1)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "letter details"

@@ -29,11 +29,13 @@ from .models import (
     AdviceRequest,
     AgendaItem,
     Attendance,
+    CaseStatusChange,
     ClockException,
     Contribution,
     Decision,
     Dispute,
     Invitation,
+    Letter,
     Meeting,
     Panel,
     PanelCase,
@@ -369,11 +371,17 @@ def sen2_flags(case: PanelCase, disputes=None) -> dict:
 # --- Panels and meetings ----------------------------------------------------------------------
 
 
-def panel_save(authority, *, name: str, members, chair=None, by, panel=None) -> Panel:
-    """Create a panel or change its name and members (``members``: users of the authority)."""
+def panel_save(
+    authority, *, name: str, members, chair=None, by, panel=None, expected_version=None
+) -> Panel:
+    """Create a panel or change its name and members (``members``: users of the authority).
+    Changing one checks ``expected_version`` (``ConflictError`` if another admin saved it
+    since)."""
     with transaction.atomic():
         if panel is None:
             panel = Panel.objects.create(authority=authority, name=name.strip())
+        elif expected_version is not None:
+            save_versioned(panel, expected_version, name=name.strip())
         elif panel.name != name.strip():
             panel.name = name.strip()
             panel.save(update_fields=["name"])
@@ -410,10 +418,13 @@ def meeting_create(panel, *, starts_at, location: str, cases, by) -> Meeting:
     return meeting
 
 
-def attendance_record(meeting: Meeting, *, present, by) -> None:
-    """Who is at the meeting: the panel's members, each present or not."""
+def attendance_record(meeting: Meeting, *, present, by, expected_version=None) -> None:
+    """Who is at the meeting: the panel's members, each present or not. With
+    ``expected_version``, refused (``ConflictError``) if someone recorded attendance since."""
     present_ids = {user.pk for user in present}
     with transaction.atomic():
+        if expected_version is not None:
+            save_versioned(meeting, expected_version)
         members = [m.user_id for m in meeting.panel.memberships.filter(is_active=True)]
         for user_id in {*members, *present_ids}:
             Attendance.objects.update_or_create(
@@ -532,3 +543,17 @@ def invitation_submit(invitation: Invitation) -> Contribution:
         if advice is not None:
             advice_received(advice, received_on=timezone.localdate(), by=None)
     return contribution
+
+
+def child_panel_records_erase(child) -> None:
+    """Everything panels hold about ``child``, at the end of the child's retention (called by
+    ``assessments.services.child_erase``, in its transaction, before the child goes). In this
+    order because letters, decisions and places on an agenda protect the case, and views and
+    status changes protect the invitations that go with the case."""
+    cases = PanelCase.objects.filter(child=child)
+    Letter.objects.filter(case__in=cases).delete()
+    Decision.objects.filter(case__in=cases).delete()
+    AgendaItem.objects.filter(case__in=cases).delete()
+    Contribution.objects.filter(case__in=cases).delete()
+    CaseStatusChange.objects.filter(case__in=cases).delete()
+    cases.delete()

@@ -34,9 +34,15 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
 
     ``task`` is a task or its registered name ("assessments.tasks.replay_caseload"): services
     name their tasks so that they need not import the tasks module that imports them."""
+    enqueue_later_on_commit(0, task, *args, **kwargs)
+
+
+def enqueue_later_on_commit(countdown: int, task, *args, **kwargs) -> None:
+    """``enqueue_on_commit``, with the queue holding the task ``countdown`` seconds before a
+    worker takes it (a debounced recompute that later changes join)."""
     if _enqueue is None:
         raise RuntimeError("valuing_send.core is not loaded: it provides the task outbox")
-    _enqueue(task if isinstance(task, str) else task.name, list(args), kwargs)
+    _enqueue(task if isinstance(task, str) else task.name, list(args), kwargs, countdown)
 
 
 def task_named(task):

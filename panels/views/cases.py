@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from valuing_send.audit import audit_read
 from valuing_send.authorities.models import Role
 from valuing_send.authorities.permissions import can
 from valuing_send.authorities.tenancy import get_or_404, requires
@@ -155,6 +156,7 @@ def _moves_offered(case, user):
 @requires("panelcase.view")
 def case_detail(request, pk):
     case = _case(request, pk)
+    audit_read(request, case, description="Viewed a panel case and its timeline")
     detail = queries.case_detail(case)
     today = timezone.localdate()
     running, done = queries.next_steps(detail["deadlines"], today)

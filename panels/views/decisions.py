@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from valuing_send.audit import audit_read
 from valuing_send.authorities.tenancy import get_or_404, requires
 from valuing_send.core.locking import ConflictError
 from valuing_send.core.workflow import TransitionRefused
@@ -39,6 +40,8 @@ def decision_create(request, pk, meeting_pk=None):
         if meeting
         else redirect("case-detail", pk=case.pk)
     )
+    if request.method == "GET":
+        audit_read(request, case, description="Opened a panel case to record its decision")
     if not case.is_ready_for_panel:
         messages.error(
             request,
@@ -104,11 +107,25 @@ def decision_create(request, pk, meeting_pk=None):
 @requires("panelcase.view")
 def letter_detail(request, pk):
     letter = get_or_404(request.authority.letters.select_related("case__child"), pk=pk)
+    audit_read(request, letter, description=f"Viewed a letter: {letter.get_kind_display()}")
     return render(
         request,
         "panels/letter_detail.html",
         {"letter": letter, "case": letter.case, "child": letter.case.child},
     )
+
+
+def _audit_evidence_read(request, case, assessment, contributions):
+    """The pack shows the case, the needs profile and every view in full: each is a read."""
+    audit_read(request, case, description="Viewed a panel case's evidence pack")
+    if assessment is not None:
+        audit_read(request, assessment, description="Viewed a needs profile in an evidence pack")
+    for contribution in contributions:
+        audit_read(
+            request,
+            contribution,
+            description=f"Viewed the view of the {contribution.get_role_display().lower()}",
+        )
 
 
 @require_GET
@@ -119,6 +136,7 @@ def evidence_pack(request, pk):
     case = _case(request, pk)
     detail = queries.case_detail(case)
     assessment, ratings, definition = queries.latest_profile(case.child)
+    _audit_evidence_read(request, case, assessment, detail["contributions"])
     comparison = side_by_side(definition, ratings, detail["contributions"])
     today = timezone.localdate()
     running, done = queries.next_steps(detail["deadlines"], today)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from valuing_send.audit import audit_read
 from valuing_send.core.workflow import TransitionRefused
 
 from .. import queries, services
@@ -46,12 +47,18 @@ def journey_start(request, invitation):
     case = invitation.case
     domains, levels, _ = _domains(invitation)
     context = _base(invitation, first_url=_url(invitation, "journey-need", 1))
+    audit_read(request, case, description="Opened a link to give views on a panel case")
     if invitation.role == ContributorRole.PARENT:
         assessment, _, _ = queries.latest_profile(case.child)
         context.update(queries.profile_and_recommendation(invitation.authority, assessment))
         detail = queries.case_detail(case)
         running, _ = queries.next_steps(detail["deadlines"], timezone.localdate())
         context.update({"running": running, "letters": detail["letters"]})
+        # A parent's link shows the needs profile and the letters sent: reads by the invitation.
+        if assessment is not None:
+            audit_read(request, assessment, description="A parent viewed the needs profile")
+        for letter in detail["letters"]:
+            audit_read(request, letter, description="A parent viewed a letter")
     return render(request, "panels/journey/start.html", context)
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from valuing_send.authorities.permissions import can
 from valuing_send.authorities.tenancy import get_or_404, requires
+from valuing_send.core.locking import ConflictError
 
 from .. import services
 from ..forms import AttendanceForm, ConflictForm, MeetingForm, PanelForm
@@ -32,40 +33,74 @@ def panel_list(request):
 @requires("panel.manage")
 def panel_edit(request, pk=None):
     panel = get_or_404(request.authority.panels, pk=pk) if pk is not None else None
-    initial = {}
+    initial = {"version": 1}
     if panel is not None:
-        active = panel.memberships.filter(is_active=True)
-        initial = {
-            "name": panel.name,
-            "members": [m.user_id for m in active],
-            "chair": next((m.user_id for m in active if m.role == "chair"), None),
-        }
+        initial = _panel_initial(panel)
     form = PanelForm(
         request.POST if request.method == "POST" else None,
         authority=request.authority,
         panel=panel,
         initial=initial,
     )
+    refusal = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         members = [m.user for m in _users(request.authority, data["members"])]
         chair = next((u for u in members if u.pk == data.get("chair")), None)
-        panel = services.panel_save(
-            request.authority,
-            name=data["name"],
-            members=members,
-            chair=chair,
-            by=request.user,
-            panel=panel,
-        )
-        messages.success(request, f"{panel.name} has been saved")
-        return redirect("panel-list")
+        try:
+            saved = services.panel_save(
+                request.authority,
+                name=data["name"],
+                members=members,
+                chair=chair,
+                by=request.user,
+                panel=panel,
+                expected_version=data["version"] if panel is not None else None,
+            )
+        except ConflictError as error:
+            now = _panel_initial(error.current)
+            names = ", ".join(m.user.full_name for m in _users(request.authority, now["members"]))
+            refusal = (
+                f"Someone else changed this panel while you were editing it. It is now called "
+                f"{now['name']}, with members: {names or 'none'}. Your choices are below: "
+                "check them and save again to replace theirs."
+            )
+            form = _rebound(
+                PanelForm,
+                request.POST,
+                error.current.version,
+                authority=request.authority,
+                panel=panel,
+            )
+        else:
+            messages.success(request, f"{saved.name} has been saved")
+            return redirect("panel-list")
     return render(
         request,
         "panels/panel_form.html",
-        {"form": form, "panel": panel},
-        status=400 if form.errors else 200,
+        {"form": form, "panel": panel, "refusal": refusal},
+        status=409 if refusal else 400 if form.errors else 200,
     )
+
+
+def _panel_initial(panel) -> dict:
+    active = [m for m in panel.memberships.all() if m.is_active]
+    return {
+        "name": panel.name,
+        "members": [m.user_id for m in active],
+        "chair": next((m.user_id for m in active if m.role == "chair"), None),
+        "version": panel.version,
+    }
+
+
+def _rebound(form_class, data, version, **kwargs):
+    """The person's own answers again after a conflict, now against the record's version as
+    it is: saving again is a choice made knowing what the other person did."""
+    data = data.copy()
+    data["version"] = str(version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    return form
 
 
 @require_GET
@@ -179,15 +214,30 @@ def attendance_edit(request, pk):
     form = AttendanceForm(
         request.POST if request.method == "POST" else None,
         members=members,
-        initial={"present": present},
+        initial={"present": present, "version": meeting.version},
     )
+    refusal = None
     if request.method == "POST" and form.is_valid():
         chosen = set(form.cleaned_data["present"])
-        services.attendance_record(
-            meeting, present=[u for u in members if u.pk in chosen], by=request.user
-        )
-        messages.success(request, "Attendance has been recorded")
-        return redirect("meeting-detail", pk=meeting.pk)
+        try:
+            services.attendance_record(
+                meeting,
+                present=[u for u in members if u.pk in chosen],
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ConflictError as error:
+            now = set(meeting.attendance.filter(present=True).values_list("user_id", flat=True))
+            names = ", ".join(u.full_name for u in members if u.pk in now)
+            refusal = (
+                "Someone else recorded attendance at this meeting while you were changing it. "
+                f"Present now: {names or 'nobody'}. Your ticks are below: check them and save "
+                "again to replace theirs."
+            )
+            form = _rebound(AttendanceForm, request.POST, error.current.version, members=members)
+        else:
+            messages.success(request, "Attendance has been recorded")
+            return redirect("meeting-detail", pk=meeting.pk)
     return render(
         request,
         "panels/meeting_form_page.html",
@@ -196,8 +246,9 @@ def attendance_edit(request, pk):
             "meeting": meeting,
             "heading": "Who is at the meeting?",
             "button": "Save attendance",
+            "refusal": refusal,
         },
-        status=400 if form.errors else 200,
+        status=409 if refusal else 400 if form.errors else 200,
     )
 
 

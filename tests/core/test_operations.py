@@ -4,14 +4,18 @@ the data-retention command, security headers, and the cache and outbox without R
 import datetime
 import json
 import logging
+from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
+from panels import services as panel_services
+from panels.codes import CaseKind, CaseStatus
 from tests.factories import ChildFactory, complete_assessment
-from valuing_send.core.logs import JsonFormatter
+from tests.panels.factories import InvitationFactory
+from valuing_send.core.logs import JsonFormatter, RequestIdFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +112,20 @@ class TestLogs:
         client_as(panel_member).get(reverse("family-view", args=[assessment.pk]))
         client.get(reverse("child-detail", args=[child.pk + 1000]))  # a 404
         client_as(panel_member).get(reverse("child-edit", args=[child.pk]))  # a 403
+        # Panels: a case, its evidence pack, the decision's letter and a parent's link.
+        case = panel_services.case_open(
+            child, CaseKind.ASSESSMENT_REQUEST, by=caseworker, received_date=date(2026, 11, 2)
+        )
+        panel_services.case_move(case, CaseStatus.REQUEST_READY, by=caseworker)
+        client.get(reverse("case-detail", args=[case.pk]))
+        client_as(panel_member).get(reverse("evidence-pack", args=[case.pk]))
+        panel_services.decision_record(case, outcome="agree", reasons="Agreed", by=panel_member)
+        assert case.letters.exists()
+        for letter in case.letters.all():
+            client.get(reverse("letter-detail", args=[letter.pk]))
+        _, token = InvitationFactory.issue(case, by=caseworker)
+        Client().get(reverse("journey-start", args=[token]))
+        Client().get(reverse("journey-need", args=[token, 99]))  # a page that is not there
         lines = [JsonFormatter().format(record) for record in caplog.records]
         assert len(lines) > 3  # the app did log (requests refused, not found)
         text = "\n".join(lines)
@@ -118,8 +136,19 @@ class TestLogs:
             "2016-03-17",
             "17/03/2016",
             "17 March 2016",
+            token,
         ):
             assert secret not in text, f"{secret!r} reached the logs"
+
+    def test_a_secure_links_token_never_reaches_the_logs(self, caplog):
+        token = "ab" * 32
+        caplog.set_level(logging.INFO)
+        response = Client().get(f"/views/{token}/")
+        assert response.status_code == 404
+        (record,) = [r for r in caplog.records if r.name == "django.request"]
+        assert json.loads(JsonFormatter().format(record))["message"] == "Not Found: /views/[token]/"
+        RequestIdFilter().filter(record)  # the plain format's filter
+        assert token not in record.getMessage()
 
 
 class TestRetention:

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import redis
 
 from tests.integration.worker import celery_worker, start_worker, wait_for  # noqa: F401 - fixtures
 
@@ -66,8 +67,6 @@ class Servers:
             ],
             check=True,
         )
-        import redis
-
         client = redis.Redis(host="127.0.0.1", port=int(self.redis_port))
         wait_for(lambda: _pings(client), 10, message="Redis to start")
 

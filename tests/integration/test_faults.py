@@ -78,6 +78,79 @@ class TestRedisDown:
         assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
         wait_for(lambda: _mail_to(worker.mail, "waited@northshire.example"), message="the email")
 
+    def test_replays_invitation_emails_and_indicator_refreshes_wait_then_run(
+        self,
+        client_as,
+        manager,
+        admin,
+        caseworker,
+        child,
+        framework,
+        authority_a,
+        servers,
+        start_worker,
+        monkeypatch,
+    ):
+        import datetime
+
+        from assessments import rulesets
+        from assessments.models import ReplayRun, RuleSetVersion
+        from panels import services as panel_services
+        from panels.codes import CaseKind
+        from tests.factories import complete_assessment
+        from valuing_send.indicators import debounce
+        from valuing_send.indicators.models import SnapshotRun, SnapshotTrigger
+
+        complete_assessment(child, caseworker, {"speech_language": 3})
+        draft = rulesets.ruleset_copy(
+            RuleSetVersion.objects.get(authority__isnull=True, ruleset_id="eleven-domain-tariffs"),
+            authority_a,
+            by=admin,
+        )
+        case = panel_services.case_open(
+            child, CaseKind.ASSESSMENT_REQUEST, by=caseworker, received_date=datetime.date.today()
+        )
+        OutboxMessage.objects.update(sent_at=datetime.datetime.now(datetime.UTC))
+        monkeypatch.setattr(debounce, "DEBOUNCE_SECONDS", 1)
+        servers.redis_stop()
+        try:
+            # Each page that queues work still answers, and the work waits in the outbox.
+            client = client_as(manager)
+            assert client.post(reverse("replay-start", args=[draft.pk])).status_code == 302
+            assert client.post(reverse("indicator-recompute")).status_code == 302
+            client = client_as(caseworker)
+            response = client.post(
+                reverse("invitation-create", args=[case.pk]),
+                {"role": "parent", "recipient_name": "Mrs Jones", "email": "mum@example.org"},
+            )
+            assert response.status_code == 302
+            child.save()  # a change to the caseload asks for a (debounced) recompute
+            assert client.get(reverse("case-detail", args=[case.pk])).status_code == 200
+            waiting = OutboxMessage.objects.filter(sent_at__isnull=True)
+            assert sorted(waiting.values_list("task", flat=True)) == [
+                "assessments.tasks.replay_caseload",
+                "panels.tasks.invitation_email_send",
+                "valuing_send.indicators.tasks.recompute_authority",
+                "valuing_send.indicators.tasks.recompute_authority",
+            ]
+            assert waiting.get(countdown=1).args == [authority_a.pk]  # the debounced one
+            assert all(m.attempts == 1 and m.last_error for m in waiting)
+        finally:
+            servers.redis_start()
+
+        worker = start_worker()
+        assert outbox.flush() == (4, 0)
+        run = ReplayRun.objects.get()
+        wait_for(lambda: ReplayRun.objects.get(pk=run.pk).status == "done", message="the replay")
+        wait_for(lambda: _mail_to(worker.mail, "mum@example.org"), message="the invitation email")
+        for trigger in (SnapshotTrigger.MANUAL, SnapshotTrigger.CHANGE):
+            wait_for(
+                lambda t=trigger: SnapshotRun.objects.filter(
+                    authority=authority_a, trigger=t, finished_at__isnull=False
+                ).exists(),
+                message=f"the {trigger} indicator recompute",
+            )
+
 
 class TestWorkerKilledMidTask:
     def test_the_replay_is_given_to_a_new_worker_process_and_the_page_shows_it_resume(

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import redis
 from django.db import connection
 
 from valuing_send.celery import app
@@ -60,7 +61,7 @@ class Worker:
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
-        while not app.control.ping(timeout=0.5):
+        while not _pinged():
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.process.kill()
                 pytest.fail(f"Celery worker did not start:\n{self.output()}")
@@ -89,6 +90,18 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def _pinged() -> bool:
+    """Whether a worker answers (a connection to a Redis that was restarted is dropped)."""
+    try:
+        return bool(app.control.ping(timeout=0.5))
+    except (OSError, redis.exceptions.ConnectionError):
+        # Pooled connections to the Redis that stopped are dead: a new pool for the next ping.
+        if app._pool is not None:
+            app._pool.force_close_all()
+            app._pool = None
+        return False
 
 
 @pytest.fixture

@@ -125,7 +125,8 @@ def test_the_panel_member_runs_the_meeting(client_as, panel_member, manager, mee
     detail = client.get(reverse("meeting-detail", args=[meeting.pk])).content.decode()
     assert ready_case.reference in detail and "Record the decision" in detail
     response = client.post(
-        reverse("meeting-attendance", args=[meeting.pk]), {"present": [panel_member.pk, manager.pk]}
+        reverse("meeting-attendance", args=[meeting.pk]),
+        {"present": [panel_member.pk, manager.pk], "version": meeting.version},
     )
     assert response.status_code == 302
     assert set(Attendance.objects.filter(present=True).values_list("user_id", flat=True)) == {
@@ -190,3 +191,56 @@ def test_meetings_are_404_elsewhere_403_for_caseworkers_deciding_and_405_for_del
         .status_code
         == 404
     )
+
+
+def test_two_members_recording_attendance_at_once_do_not_undo_each_other(
+    client_as, panel_member, manager, meeting
+):
+    url = reverse("meeting-attendance", args=[meeting.pk])
+    first, second = client_as(panel_member), client_as(manager)
+    version = first.get(url).context["form"].initial["version"]
+    assert second.get(url).context["form"].initial["version"] == version
+    assert first.post(url, {"present": [panel_member.pk], "version": version}).status_code == 302
+    # The second page was made before the first save: refused, with what is recorded now and
+    # the second person's own ticks kept.
+    response = second.post(url, {"present": [manager.pk], "version": version})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else recorded attendance" in page and "Present now: Pat Panel" in page
+    assert response.context["form"]["present"].value() == [str(manager.pk)]
+    present = Attendance.objects.filter(present=True).values_list("user_id", flat=True)
+    assert list(present) == [panel_member.pk]
+    # Saving again, knowing, replaces it.
+    again = response.context["form"]["version"].value()
+    assert second.post(url, {"present": [manager.pk], "version": again}).status_code == 302
+    present = Attendance.objects.filter(present=True).values_list("user_id", flat=True)
+    assert list(present) == [manager.pk]
+
+
+def test_two_admins_changing_a_panel_at_once(client_as, admin, panel, panel_member, manager):
+    url = reverse("panel-edit", args=[panel.pk])
+    client = client_as(admin)
+    version = client.get(url).context["form"].initial["version"]
+    services.panel_save(
+        panel.authority,
+        name="Renamed panel",
+        members=[manager],
+        by=admin,
+        panel=panel,
+        expected_version=version,
+    )
+    response = client.post(
+        url, {"name": "EHC panel", "members": [panel_member.pk], "version": version}
+    )
+    assert response.status_code == 409
+    assert "It is now called Renamed panel, with members: Morgan Manager" in (
+        response.content.decode()
+    )
+    panel.refresh_from_db()
+    assert panel.name == "Renamed panel" and panel.version == version + 1
+    response = client.post(
+        url, {"name": "EHC panel", "members": [panel_member.pk], "version": panel.version}
+    )
+    assert response.status_code == 302
+    panel.refresh_from_db()
+    assert panel.name == "EHC panel"

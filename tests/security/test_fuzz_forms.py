@@ -252,6 +252,24 @@ NOT_AN_EDIT = {
     "replay-start": "asks for a new replay",
     "replay-retry": "asks again for a replay that failed or stalled (checked under a row lock)",
     "subject-access-export": "reads only",
+    # Panels: each adds a row (a case, a view, an exception, advice asked, a disagreement, an
+    # invitation, a declared conflict) beside the case; the case's own edits carry its version.
+    "case-start": "chooses the kind of a new case",
+    "case-create": "opens a new case",
+    "contribution-create": "adds a view entered on someone's behalf",
+    "exception-create": "adds an exception to a clock",
+    "advice-create": "asks for advice (a new request)",
+    "advice-received": "records the date advice arrived: one fact, not an edit of others' answers",
+    "dispute-create": "adds a disagreement, mediation or appeal",
+    "invitation-create": "sends a new link",
+    "invitation-revoke": "ends a link (revoking twice changes nothing)",
+    "meeting-create": "plans a new meeting",
+    "meeting-conflict": "adds a member's declared conflict to the meeting",
+    # The secure-link journey: only the link's holder edits its draft, and the one submission is
+    # checked under a row lock.
+    "journey-need": "the link holder's own draft",
+    "journey-about": "the link holder's own draft",
+    "journey-check": "sends the draft once (under a row lock)",
 }
 VERSION_FIELDS = ("version", "row_version", "seen")
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from valuing_send.core.client_ip import client_ip
+from valuing_send.core.logs import without_secrets
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def for_request(request) -> Actor:
         invitation_id=getattr(invitation, "pk", None),
         ip_address=client_ip(request) or None,
         request_id=getattr(request, "request_id", ""),
-        path=request.path[:300],
+        path=without_secrets(request.path)[:300],  # never a secure link's token
     )
 
 

@@ -8,12 +8,15 @@ from .registry import spec_for
 
 # Bookkeeping that every versioned update touches: not worth listing as "what changed".
 _BOOKKEEPING = {"version", "row_version", "updated_at"}
+# Updates touching only these are not changes to the record: an invitation link's last
+# opening is written on every page of the journey, whose reads are recorded as reads.
+_NOT_CHANGES = {"last_opened_at"}
 
 
 class AuditedQuerySet(models.QuerySet):
     def update(self, **kwargs):
         spec = spec_for(self.model)
-        if spec is None or context.current().suppressed:
+        if spec is None or context.current().suppressed or set(kwargs) <= _NOT_CHANGES:
             return super().update(**kwargs)
         before = self._clone()
         before.query.select_for_update = False  # reading ids needs no lock (update takes it)

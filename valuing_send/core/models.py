@@ -54,6 +54,8 @@ class OutboxMessage(models.Model):
     task = models.CharField(max_length=200)  # the Celery task's name
     args = models.JSONField(default=list)  # IDs only: never names or dates of birth
     kwargs = models.JSONField(default=dict)
+    # Seconds the queue holds the task before a worker takes it (a debounced recompute).
+    countdown = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)

@@ -18,9 +18,11 @@ logger = logging.getLogger(__name__)
 FLUSH_BATCH = 500
 
 
-def enqueue_on_commit(task_name: str, args: list, kwargs: dict) -> None:
+def enqueue_on_commit(task_name: str, args: list, kwargs: dict, countdown: int = 0) -> None:
     """What ``valuing_send.celery.enqueue_on_commit`` does: a row now, sent after commit."""
-    message = OutboxMessage.objects.create(task=task_name, args=args, kwargs=kwargs)
+    message = OutboxMessage.objects.create(
+        task=task_name, args=args, kwargs=kwargs, countdown=countdown
+    )
     transaction.on_commit(lambda: send_after_commit(message.pk))
 
 
@@ -34,7 +36,12 @@ def send(message: OutboxMessage) -> bool:
             task.apply(args=message.args, kwargs=message.kwargs, throw=True)
         else:
             # No retrying here: a page must not wait for Redis; the row waits instead.
-            task.apply_async(args=message.args, kwargs=message.kwargs, retry=False)
+            task.apply_async(
+                args=message.args,
+                kwargs=message.kwargs,
+                countdown=message.countdown or None,
+                retry=False,
+            )
     except Exception as error:
         if app.conf.task_always_eager:
             raise

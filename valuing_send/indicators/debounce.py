@@ -36,7 +36,7 @@ def _in_process(authority_id: int) -> None:
 def request_recompute(authority_id: int) -> bool:
     """Ask for the authority's indicators to be recomputed soon. Returns whether a recompute
     was queued by this call (False: one is already waiting)."""
-    from valuing_send.celery import app
+    from valuing_send.celery import app, enqueue_later_on_commit
 
     from .tasks import recompute_authority
 
@@ -53,11 +53,11 @@ def request_recompute(authority_id: int) -> bool:
         run.indicators_authority = authority_id
         transaction.on_commit(run)
         return True
-    if not cache.add(_key(authority_id), 1, timeout=DEBOUNCE_SECONDS * 10):
-        return False
-    transaction.on_commit(
-        lambda: recompute_authority.apply_async((authority_id,), countdown=DEBOUNCE_SECONDS)
-    )
+    key = _key(authority_id)
+    if not cache.add(key, 1, timeout=DEBOUNCE_SECONDS * 10) and cache.get(key) is not None:
+        return False  # one is waiting (with Redis down the cache is empty: queue one)
+    # Through the outbox: while Redis is down the recompute waits in the database.
+    enqueue_later_on_commit(DEBOUNCE_SECONDS, recompute_authority, authority_id)
     return True
 
 

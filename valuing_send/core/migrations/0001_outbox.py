@@ -19,6 +19,7 @@ class Migration(migrations.Migration):
                 ('task', models.CharField(max_length=200)),
                 ('args', models.JSONField(default=list)),
                 ('kwargs', models.JSONField(default=dict)),
+                ('countdown', models.PositiveIntegerField(default=0)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('sent_at', models.DateTimeField(blank=True, null=True)),
                 ('attempts', models.PositiveIntegerField(default=0)),
