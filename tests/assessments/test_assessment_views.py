@@ -538,9 +538,9 @@ class TestSummary:
         # Session, user, membership; the child; its assessments; the ratings of the profile
         # and the one before it; the setting's capabilities; the rule set; the recommendation;
         # its overrides with who made them; the child's panel cases (the summary has its
-        # status changes instead). Before this they were 16 and 15, and grew with the
-        # overrides.
-        assert large == {"child": 11, "summary": 11}
+        # status changes instead); and the audit log's record of the read. Before this they
+        # were 16 and 15 (with no audit), and grew with the overrides.
+        assert large == {"child": 12, "summary": 12}
         assert "Needs profile of Amy Jones" in html
         child_html = client.get(reverse("child-detail", args=[child.pk])).content.decode()
         assert child_html.count('govuk-tag--grey">Superseded') == 9
