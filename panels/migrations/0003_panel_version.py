@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('panels', '0001_initial'),
+        ('panels', '0002_band_of_any_scheme'),
     ]
 
     operations = [

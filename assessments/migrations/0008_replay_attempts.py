@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0005_workflow_status_rows'),
+        ('assessments', '0007_child_review_date_index'),
     ]
 
     operations = [
