@@ -5,6 +5,8 @@ another authority's document or subject (404) and a role that may not (403)."""
 import pytest
 from django.urls import reverse
 
+from assessments.models import Assessment
+from valuing_send.audit.models import Action, AuditEvent
 from valuing_send.documents import rendering, services
 from valuing_send.documents.models import Document, DocumentKind, DocumentStatus
 
@@ -146,6 +148,11 @@ class TestDownloading:
         body = b"".join(response.streaming_content)
         assert body.startswith(b"%PDF-1.7")
         assert "Needs profile: Amy Jones" in pdf_text(body)
+        # The download is in the audit log as a read of the child's information.
+        (read,) = AuditEvent.objects.filter(action=Action.READ, user_id=panel_member.pk)
+        assert (read.object_type, read.object_id) == ("documents.document", ready_profile.pk)
+        assert read.child_id == Assessment.objects.get(pk=ready_profile.subject_id).child_id
+        assert read.description == "Downloaded a document: Needs profile"
 
     def test_a_zip_of_a_school_is_for_managers_only(
         self, client_as, manager, caseworker, oakfield, assessment
@@ -235,6 +242,8 @@ class TestZipOfASchool:
         download = client.get(reverse("document-download", args=[bundle.pk]))
         assert download["Content-Type"] == "application/zip"
         assert b"jones-amy-needs-profile" in b"".join(download.streaming_content)
+        (read,) = AuditEvent.objects.filter(action=Action.READ, user_id=manager.pk)
+        assert (read.object_id, read.child_id) == (bundle.pk, None)  # many children, none named
 
     def test_progress_is_shown_while_it_is_built(self, client_as, manager, oakfield, monkeypatch):
         monkeypatch.setattr(services, "enqueue_on_commit", lambda *args: None)

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from valuing_send.audit import audit_read
 from valuing_send.authorities.permissions import can
 from valuing_send.authorities.tenancy import get_or_404, requires
 from valuing_send.core.workflow import TransitionRefused
@@ -101,6 +102,14 @@ def document_download(request, pk):
         handle = files.open(document.file_name, "rb")
     except FileNotFoundError as missing:
         raise Http404("The stored file is missing") from missing
+    # A needs profile's subject is the child's assessment; a zip of many children names none.
+    subject = KINDS[document.kind].subjects(request.authority).filter(pk=document.subject_id)
+    audit_read(
+        request,
+        document,
+        description=f"Downloaded a document: {KINDS[document.kind].label}",
+        child_id=getattr(subject.first(), "child_id", None),
+    )
     response = FileResponse(
         handle,
         as_attachment=True,
