@@ -27,6 +27,5 @@ class SecurityHeadersMiddleware:
         # has just failed): every page about children looks its user up.
         user = getattr(request, "_cached_user", None)
         if user is not None and user.is_authenticated:
-            add_never_cache_headers(response)
-            response["Cache-Control"] = "no-store, " + response["Cache-Control"]
+            add_never_cache_headers(response)  # no-store, private, no-cache, max-age=0
         return response
