@@ -151,7 +151,7 @@ class TestDownloading:
         assert "Needs profile: Amy Jones" in pdf_text(body)
         # The download is in the audit log as a read of the child's information.
         (read,) = AuditEvent.objects.filter(action=Action.READ, user_id=panel_member.pk)
-        assert (read.object_type, read.object_id) == ("documents.document", ready_profile.pk)
+        assert (read.object_type, read.object_id) == ("documents.document", str(ready_profile.pk))
         assert read.child_id == Assessment.objects.get(pk=ready_profile.subject_id).child_id
         assert read.description == "Downloaded a document: Needs profile"
 
@@ -244,7 +244,7 @@ class TestZipOfASchool:
         assert download["Content-Type"] == "application/zip"
         assert b"jones-amy-needs-profile" in b"".join(download.streaming_content)
         (read,) = AuditEvent.objects.filter(action=Action.READ, user_id=manager.pk)
-        assert (read.object_id, read.child_id) == (bundle.pk, None)  # many children, none named
+        assert (read.object_id, read.child_id) == (str(bundle.pk), None)  # many children, none named
 
     def test_progress_is_shown_while_it_is_built(self, client_as, manager, oakfield, monkeypatch):
         monkeypatch.setattr(services, "enqueue_on_commit", lambda *args: None)
