@@ -8,6 +8,7 @@ from assessments import codes
 from assessments.rules import codes as rule_codes
 from valuing_send.authorities.models import Role
 from valuing_send.core.forms import (
+    BandField,
     FastSelect,
     GovukCheckboxes,
     GovukDateField,
@@ -108,14 +109,9 @@ class ChildForm(GovukForm):
         choices=_blank_choice("None", codes.NEED_TYPES),
         required=False,
     )
-    held_band = forms.TypedChoiceField(
+    held_band = BandField(
         label="Funding band held (optional)",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[],
         help_text="The top-up band the setting receives for the child now, under the authority's active banding scheme.",
-        error_messages={"invalid_choice": "Select the funding band from the list"},
     )
     sen_support_start_date = GovukDateField(
         label="Date SEN support started (optional)", required=False
@@ -478,14 +474,7 @@ class OverrideForm(GovukForm):
             "invalid_choice": "Select a support tier from the list",
         },
     )
-    band = forms.TypedChoiceField(
-        label="Funding band decided (optional)",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[],
-        error_messages={"invalid_choice": "Select a funding band from the list"},
-    )
+    band = BandField(label="Funding band decided (optional)")
     provision = forms.CharField(
         label="Provision agreed (optional)",
         required=False,

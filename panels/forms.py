@@ -7,6 +7,7 @@ from assessments import codes as child_codes
 from assessments.forms import band_choices
 from valuing_send.authorities.models import Role
 from valuing_send.core.forms import (
+    BandField,
     GovukCheckboxes,
     GovukDateField,
     GovukForm,
@@ -191,14 +192,7 @@ class CaseOpenForm(GovukForm):
         label="School or setting asked for", coerce=int, required=False, empty_value=None
     )
     # Bands of the authority's active scheme, offered by name (see __init__).
-    requested_band = forms.TypedChoiceField(
-        label="Funding band asked for (optional)",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[],
-        error_messages={"invalid_choice": "Select a funding band from the list"},
-    )
+    requested_band = BandField(label="Funding band asked for (optional)")
     requested_top_up = forms.IntegerField(
         label="Top-up asked for, in pounds a year (optional)",
         required=False,

@@ -606,17 +606,24 @@ class _BandNames:
         )
 
 
+def _audit_changes_seen(run, action, description: str) -> None:
+    """The list of children a replay changes names children: reading it is in the audit log."""
+    audit_record(
+        action,
+        object_type="assessments.replayrun",
+        object_id=run.pk,
+        authority_id=run.authority_id,
+        description=description,
+    )
+
+
 @require_GET
 @requires("replay.run")
 def replay_changes(request, pk):
     """The children whose recommendation changes, filterable by tier move."""
     run = _run(request, pk)
-    audit_record(
-        Action.READ,
-        object_type="assessments.replayrun",
-        object_id=run.pk,
-        authority_id=run.authority_id,
-        description="Viewed the children whose recommendation a replay changes",
+    _audit_changes_seen(
+        run, Action.READ, "Viewed the children whose recommendation a replay changes"
     )
     form = ReplayChangesFilterForm(request.GET or None)
     filters = form.filters()
@@ -652,12 +659,10 @@ def replay_changes(request, pk):
 @requires("replay.run")
 def replay_csv(request, pk):
     run = _run(request, pk)
-    audit_record(
+    _audit_changes_seen(
+        run,
         Action.EXPORT,
-        object_type="assessments.replayrun",
-        object_id=run.pk,
-        authority_id=run.authority_id,
-        description="Downloaded the children whose recommendation a replay changes (CSV)",
+        "Downloaded the children whose recommendation a replay changes (CSV)",
     )
     header = [
         "child_id",

@@ -305,6 +305,23 @@ def case_move(request, pk, target):
     )
 
 
+def _case_form(request, case, form, template, *, heading, button, save, **extra):
+    """A form that adds something to one case. A valid POST is saved by ``save(cleaned_data)``,
+    which returns the confirmation to show, and goes back to the case; otherwise the form's page
+    (400 with its error summary)."""
+    if request.method == "POST" and form.is_valid():
+        messages.success(request, save(form.cleaned_data))
+        return redirect("case-detail", pk=case.pk)
+    context = {
+        "form": form,
+        "case": case,
+        "child": case.child,
+        "heading": heading,
+        "button": button,
+    }
+    return render(request, template, {**context, **extra}, status=400 if form.errors else 200)
+
+
 @require_http_methods(["GET", "POST"])
 @requires("panelcase.edit")
 def exception_create(request, pk):
@@ -313,25 +330,22 @@ def exception_create(request, pk):
     if not form.fields["clock"].choices:
         messages.error(request, "The Regulations allow no exceptions to this kind of case's clock")
         return redirect("case-detail", pk=case.pk)
-    if request.method == "POST" and form.is_valid():
-        services.exception_record(case, by=request.user, **form.cleaned_data)
-        messages.success(
-            request,
+
+    def save(data):
+        services.exception_record(case, by=request.user, **data)
+        return (
             "The exception has been recorded. The deadline has not moved: reports "
-            "count this case with and without exceptions.",
+            "count this case with and without exceptions."
         )
-        return redirect("case-detail", pk=case.pk)
-    return render(
+
+    return _case_form(
         request,
+        case,
+        form,
         "panels/exception_form.html",
-        {
-            "form": form,
-            "case": case,
-            "child": case.child,
-            "heading": "Record an exception to a time limit",
-            "button": "Record the exception",
-        },
-        status=400 if form.errors else 200,
+        heading="Record an exception to a time limit",
+        button="Record the exception",
+        save=save,
     )
 
 
@@ -341,25 +355,21 @@ def advice_create(request, pk):
     case = _case(request, pk)
     if case.kind != CaseKind.ISSUE_DECISION:
         raise Http404("Advice is asked for during an EHC needs assessment")
-    form = AdviceRequestForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        advice = services.advice_request(case, by=request.user, **form.cleaned_data)
-        messages.success(
-            request,
-            f"{advice.get_service_display()} advice is due by {advice.due.day} {advice.due:%B %Y}",
+
+    def save(data):
+        advice = services.advice_request(case, by=request.user, **data)
+        return (
+            f"{advice.get_service_display()} advice is due by {advice.due.day} {advice.due:%B %Y}"
         )
-        return redirect("case-detail", pk=case.pk)
-    return render(
+
+    return _case_form(
         request,
+        case,
+        AdviceRequestForm(request.POST if request.method == "POST" else None),
         "panels/advice_form.html",
-        {
-            "form": form,
-            "case": case,
-            "child": case.child,
-            "heading": "Ask for professional advice",
-            "button": "Record the request",
-        },
-        status=400 if form.errors else 200,
+        heading="Ask for professional advice",
+        button="Record the request",
+        save=save,
     )
 
 
@@ -368,23 +378,20 @@ def advice_create(request, pk):
 def advice_received(request, pk, advice_pk):
     case = _case(request, pk)
     advice = get_or_404(case.advice_requests, pk=advice_pk)
-    form = AdviceReceivedForm(request.POST if request.method == "POST" else None, advice=advice)
-    if request.method == "POST" and form.is_valid():
-        services.advice_received(advice, by=request.user, **form.cleaned_data)
-        messages.success(request, f"{advice.get_service_display()} advice has been recorded")
-        return redirect("case-detail", pk=case.pk)
-    return render(
+
+    def save(data):
+        services.advice_received(advice, by=request.user, **data)
+        return f"{advice.get_service_display()} advice has been recorded"
+
+    return _case_form(
         request,
+        case,
+        AdviceReceivedForm(request.POST if request.method == "POST" else None, advice=advice),
         "panels/advice_received.html",
-        {
-            "form": form,
-            "case": case,
-            "child": case.child,
-            "advice": advice,
-            "heading": f"Record {advice.get_service_display().lower()} advice received",
-            "button": "Record it",
-        },
-        status=400 if form.errors else 200,
+        heading=f"Record {advice.get_service_display().lower()} advice received",
+        button="Record it",
+        save=save,
+        advice=advice,
     )
 
 
@@ -392,22 +399,19 @@ def advice_received(request, pk, advice_pk):
 @requires("panelcase.edit")
 def dispute_create(request, pk):
     case = _case(request, pk)
-    form = DisputeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        dispute = services.dispute_record(case, by=request.user, **form.cleaned_data)
-        messages.success(request, f"The {dispute.get_kind_display().lower()} has been recorded")
-        return redirect("case-detail", pk=case.pk)
-    return render(
+
+    def save(data):
+        dispute = services.dispute_record(case, by=request.user, **data)
+        return f"The {dispute.get_kind_display().lower()} has been recorded"
+
+    return _case_form(
         request,
+        case,
+        DisputeForm(request.POST if request.method == "POST" else None),
         "panels/dispute_form.html",
-        {
-            "form": form,
-            "case": case,
-            "child": case.child,
-            "heading": "Record a mediation or tribunal appeal",
-            "button": "Record it",
-        },
-        status=400 if form.errors else 200,
+        heading="Record a mediation or tribunal appeal",
+        button="Record it",
+        save=save,
     )
 
 
@@ -426,32 +430,29 @@ def contribution_create(request, pk, role):
         domains=domains,
         level_names=definition.level_names,
     )
-    if request.method == "POST" and form.is_valid():
+    label = ContributorRole(role).label
+
+    def save(data):
         services.contribution_enter(
             case,
             role=role,
             answers=form.answers(),
-            text=form.cleaned_data["text"],
-            contributor_name=form.cleaned_data["contributor_name"],
-            service=form.cleaned_data.get("service", ""),
+            text=data["text"],
+            contributor_name=data["contributor_name"],
+            service=data.get("service", ""),
             by=request.user,
         )
-        messages.success(
-            request, f"The view of the {ContributorRole(role).label.lower()} has been recorded"
-        )
-        return redirect("case-detail", pk=case.pk)
-    return render(
+        return f"The view of the {label.lower()} has been recorded"
+
+    return _case_form(
         request,
+        case,
+        form,
         "panels/contribution_form.html",
-        {
-            "form": form,
-            "case": case,
-            "child": case.child,
-            "role_label": ContributorRole(role).label,
-            "heading": f"Enter the view of the {ContributorRole(role).label.lower()}",
-            "button": "Record the view",
-        },
-        status=400 if form.errors else 200,
+        heading=f"Enter the view of the {label.lower()}",
+        button="Record the view",
+        save=save,
+        role_label=label,
     )
 
 
@@ -463,8 +464,8 @@ def invitation_create(request, pk):
         request.POST if request.method == "POST" else None,
         initial={"role": request.GET.get("role", "")},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data):
         invitation = services.invitation_send(
             case,
             role=data["role"],
@@ -473,23 +474,19 @@ def invitation_create(request, pk):
             email=data["email"],
             by=request.user,
         )
-        messages.success(
-            request,
+        return (
             f"A secure link has been emailed to {invitation.recipient_name}. It works until "
-            f"{timezone.localtime(invitation.expires_at):%-d %B %Y}.",
+            f"{timezone.localtime(invitation.expires_at):%-d %B %Y}."
         )
-        return redirect("case-detail", pk=case.pk)
-    return render(
+
+    return _case_form(
         request,
+        case,
+        form,
         "panels/invitation_form.html",
-        {
-            "form": form,
-            "case": case,
-            "child": case.child,
-            "heading": "Invite someone to give their view",
-            "button": "Send the link",
-        },
-        status=400 if form.errors else 200,
+        heading="Invite someone to give their view",
+        button="Send the link",
+        save=save,
     )
 
 

@@ -1,25 +1,13 @@
 import pytest
 from django.urls import reverse
 
+from assessments.rules.codes import NEEDS_DOMAIN_CODES
 from tests.factories import SettingFactory
 from valuing_send.authorities.models import Setting, SettingCapability
 
 pytestmark = pytest.mark.django_db
 
-DOMAINS = [
-    "speech_language",
-    "social_communication",
-    "general_learning",
-    "specific_learning",
-    "emotional_wellbeing",
-    "behaviour_regulation",
-    "hearing",
-    "vision",
-    "physical_mobility",
-    "medical_health",
-    "independence_self_care",
-    "preparing_for_adulthood",
-]
+DOMAINS = NEEDS_DOMAIN_CODES
 
 
 def setting_data(**overrides):

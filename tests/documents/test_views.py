@@ -244,7 +244,10 @@ class TestZipOfASchool:
         assert download["Content-Type"] == "application/zip"
         assert b"jones-amy-needs-profile" in b"".join(download.streaming_content)
         (read,) = AuditEvent.objects.filter(action=Action.READ, user_id=manager.pk)
-        assert (read.object_id, read.child_id) == (str(bundle.pk), None)  # many children, none named
+        assert (read.object_id, read.child_id) == (
+            str(bundle.pk),
+            None,
+        )  # many children, none named
 
     def test_progress_is_shown_while_it_is_built(self, client_as, manager, oakfield, monkeypatch):
         monkeypatch.setattr(services, "enqueue_on_commit", lambda *args: None)

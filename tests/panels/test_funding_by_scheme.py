@@ -9,25 +9,15 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from assessments.rules.codes import NEEDS_DOMAIN_CODES
 from panels import services
 from panels.codes import CaseKind, CaseStatus
 from panels.models import Letter, PanelCase
 from tests.factories import complete_assessment
 
 ABOVE = "above the scheme&#x27;s range: exceptional funding agreed individually; refer to panel"
-EVERY_DOMAIN = (
-    "speech_language",
-    "social_communication",
-    "general_learning",
-    "specific_learning",
-    "emotional_wellbeing",
-    "behaviour_regulation",
-    "hearing",
-    "vision",
-    "physical_mobility",
-    "medical_health",
-    "independence_self_care",
-)
+# Every domain looked at for a child of this age (preparing for adulthood starts at 14).
+EVERY_DOMAIN = tuple(code for code in NEEDS_DOMAIN_CODES if code != "preparing_for_adulthood")
 
 
 @pytest.fixture(autouse=True)

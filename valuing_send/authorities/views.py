@@ -169,21 +169,17 @@ def user_edit(request, pk):
     )
 
 
-@require_POST
-@requires("user.manage")
-def user_set_active(request, pk, active):
+def _change_access(request, pk, change):
+    """A button on a person's access page: ``change(membership, expected_version)`` is the
+    service call. Returns the membership when it was made, or the response explaining why not
+    (the page was out of date, someone else changed it, or the service refused)."""
     membership = _membership(request, pk)
     form = MembershipStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The page was out of date. Check the person's access and try again")
         return redirect("user-edit", pk=membership.pk)
     try:
-        services.membership_set_active(
-            membership,
-            active=active,
-            expected_version=form.cleaned_data["version"],
-            by=request.user,
-        )
+        change(membership, form.cleaned_data["version"])
     except services.MembershipError as error:
         messages.error(request, error.message)
         return redirect("user-edit", pk=membership.pk)
@@ -193,6 +189,21 @@ def user_set_active(request, pk, active):
             "Someone else changed this person's access while you were looking. Check it and try again",
         )
         return redirect("user-edit", pk=membership.pk)
+    return membership
+
+
+@require_POST
+@requires("user.manage")
+def user_set_active(request, pk, active):
+    membership = _change_access(
+        request,
+        pk,
+        lambda membership, version: services.membership_set_active(
+            membership, active=active, expected_version=version, by=request.user
+        ),
+    )
+    if isinstance(membership, HttpResponseRedirect):
+        return membership
     verb = "can use" if active else "can no longer use"
     messages.success(request, f"{membership.user.full_name} {verb} {request.authority.name}")
     return redirect("users")
@@ -203,24 +214,15 @@ def user_set_active(request, pk, active):
 def user_reset_two_factor(request, pk):
     """For someone who lost their authenticator and recovery codes: they set it up again at
     their next sign-in, and every session they have now ends."""
-    membership = _membership(request, pk)
-    form = MembershipStatusForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "The page was out of date. Check the person's access and try again")
-        return redirect("user-edit", pk=membership.pk)
-    try:
-        services.two_factor_reset(
-            membership, expected_version=form.cleaned_data["version"], by=request.user
-        )
-    except services.MembershipError as error:
-        messages.error(request, error.message)
-        return redirect("user-edit", pk=membership.pk)
-    except ConflictError:
-        messages.error(
-            request,
-            "Someone else changed this person's access while you were looking. Check it and try again",
-        )
-        return redirect("user-edit", pk=membership.pk)
+    membership = _change_access(
+        request,
+        pk,
+        lambda membership, version: services.two_factor_reset(
+            membership, expected_version=version, by=request.user
+        ),
+    )
+    if isinstance(membership, HttpResponseRedirect):
+        return membership
     messages.success(
         request,
         f"{membership.user.full_name} will set up two-factor sign-in again the next time they sign in",

@@ -378,6 +378,22 @@ class VersionedFormMixin(GovukForm):
     version = VersionField()
 
 
+class BandField(forms.TypedChoiceField):
+    """An optional funding band, chosen by name among a scheme's bands: the form sets
+    ``choices`` once it knows the scheme. Its value is the band's number, or None."""
+
+    def __init__(self, *, label: str, **kwargs):
+        super().__init__(
+            label=label,
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[],
+            error_messages={"invalid_choice": "Select a funding band from the list"},
+            **kwargs,
+        )
+
+
 class LongSelect(forms.Select):
     """A select with hundreds of options (a settings register, every caseworker), written in
     Python: even the one template loop of ``django/forms/widgets/select.html`` costs about a
