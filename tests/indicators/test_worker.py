@@ -6,7 +6,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from tests.integration.worker import celery_worker  # noqa: F401 - the fixture
+from tests.integration.worker import celery_worker, start_worker  # noqa: F401 - fixtures
 from valuing_send.indicators import debounce
 from valuing_send.indicators.models import IndicatorSnapshot, SnapshotRun, SnapshotTrigger
 
