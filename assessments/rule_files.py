@@ -1,7 +1,14 @@
-"""Reading rule-set files from disk: the only place the rules module's input touches files."""
+"""Reading rule-set files from disk: the only place the rules module's input touches files.
 
+A rule set read from a file is checked against the needs framework shipped in
+``seeds/frameworks/`` as the database checks an uploaded one against the framework in use: a
+domain code the framework does not have is refused, with the nearest code it does have."""
+
+import datetime
+from functools import cache
 from pathlib import Path
 
+from assessments.framework import read_framework_file, shipped_framework_paths
 from assessments.rules import RuleSet, ruleset_from_yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -16,9 +23,37 @@ def source_name(path: Path) -> str:
     return str(path)
 
 
-def load_ruleset_file(path: str | Path) -> RuleSet:
+@cache
+def _shipped_frameworks() -> tuple:
+    return tuple(read_framework_file(path)[0] for path in shipped_framework_paths())
+
+
+def shipped_framework_domains(today: datetime.date | None = None) -> dict[str, str]:
+    """Codes and names of the shipped needs framework new assessments use, chosen as
+    ``services.current_framework`` chooses among loaded ones: the latest already in effect,
+    else the earliest."""
+    frameworks = _shipped_frameworks()
+    if not frameworks:
+        raise FileNotFoundError("No needs framework found in seeds/frameworks/")
+    today = today or datetime.date.today()
+    in_effect = [f for f in frameworks if f.effective_from <= today]
+    framework = (
+        max(in_effect, key=lambda f: (f.effective_from, f.version))
+        if in_effect
+        else min(frameworks, key=lambda f: f.effective_from)
+    )
+    return {domain.code: domain.name for area in framework.areas for domain in area.domains}
+
+
+def load_ruleset_file(path: str | Path, known_domains: dict[str, str] | None = None) -> RuleSet:
+    """One rule-set file, checked against ``known_domains`` (by default the shipped needs
+    framework's)."""
     path = Path(path)
-    return ruleset_from_yaml(path.read_text(encoding="utf-8"), source=source_name(path))
+    return ruleset_from_yaml(
+        path.read_text(encoding="utf-8"),
+        source=source_name(path),
+        known_domains=shipped_framework_domains() if known_domains is None else known_domains,
+    )
 
 
 def shipped_ruleset_paths() -> list[Path]:

@@ -584,3 +584,29 @@ def test_shipped_rule_sets_refer_to_nothing_an_authority_admin_cannot_read():
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"[\w./-]+\.md\b", text), path.name
         assert "design.md" not in load_ruleset_file(path).source
+
+
+def test_a_rule_file_with_a_domain_code_the_framework_lacks_is_refused(tmp_path):
+    draft = tmp_path / "misspelt.yaml"
+    default_text = (SHIPPED_RULES_DIR / "default.yaml").read_text(encoding="utf-8")
+    assert "{code: hearing," in default_text
+    draft.write_text(default_text.replace("{code: hearing,", "{code: hearnig,", 1), "utf-8")
+
+    with pytest.raises(RulesetError) as raised:
+        load_ruleset_file(draft)
+
+    message = str(raised.value)
+    assert "'hearnig' is not a domain of the needs framework: did you mean 'hearing'" in message
+    assert message.startswith(f"{draft}: domains[")
+
+
+def test_rule_files_are_checked_against_the_shipped_framework_in_effect():
+    from assessments.framework import read_framework_file, shipped_framework_paths
+    from assessments.rule_files import shipped_framework_domains
+
+    newest = read_framework_file(shipped_framework_paths()[-1])[0]
+    codes = [domain.code for area in newest.areas for domain in area.domains]
+    assert list(shipped_framework_domains()) == codes == list(NEEDS_DOMAIN_CODES)
+    # Before any shipped framework is in effect, the earliest is the one used.
+    before = newest.effective_from.replace(year=newest.effective_from.year - 5)
+    assert list(shipped_framework_domains(before)) == codes
