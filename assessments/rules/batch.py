@@ -408,15 +408,26 @@ def funding_in(
 ) -> Funding:
     """Points per area and in total, the band, the outcome above the range and the annual
     top-up, for counted levels (domain-major), setting types (-1 none) and hours (NaN none)."""
+    prepared = _prepared(ruleset)
     area_points, total = points_in(levels, ruleset)
-    position, band_number, above = bands_in(total, ruleset)
-    table = annual_top_up_table(ruleset)
+    if prepared.position_by_total is None:
+        position, band_number, above = bands_in(total, ruleset)
+        money_row = np.where(above, prepared.above_row, position)
+    else:
+        # Every total the scheme can give is looked up: no search per child.
+        position = prepared.position_by_total[total]
+        band_number = prepared.number_by_total[total]
+        above = prepared.above_by_total[total]
+        money_row = prepared.money_row_by_total[total]
+    table = prepared.top_up
     _, types, variants = table.shape
     reference_type = np.where(setting_type >= 0, setting_type, MAINSTREAM)
-    # One gather from the flattened table: (position, type, variant) as a single index.
-    index = position * types + reference_type
+    # One gather from the flattened table: (row, type, variant) as a single index. The row
+    # after the last band is the outcome above the range: no amount (-1) at any setting type.
+    index = money_row * (types * variants)
+    index += reference_type * variants if variants > 1 else reference_type
     if variants > 1:
-        index = index * variants + hours_variants_in(attendance, ruleset)
+        index += hours_variants_in(attendance, ruleset)
     at_reference = table.ravel()[index]
     return Funding(
         area_points=area_points,
@@ -424,38 +435,57 @@ def funding_in(
         position=position,
         band_number=band_number,
         above=above,
-        annual_top_up=np.where((setting_type >= 0) & ~above, at_reference, NO_VALUE),
-        at_reference=np.where(above, NO_VALUE, at_reference),
+        annual_top_up=np.where(setting_type >= 0, at_reference, NO_VALUE),
+        at_reference=at_reference,
     )
 
 
 def points_in(levels: np.ndarray, ruleset: RuleSet) -> tuple[np.ndarray, np.ndarray]:
-    """Area points (after weights and caps, area-major) and totals for domain-major levels."""
+    """Area points (after weights and caps, area-major) and totals for domain-major levels.
+
+    An area of a few domains is one lookup per child in a table of its points (weighted,
+    summed or the highest, capped) for every combination of its domains' levels; an area of
+    many domains, whose table would be too large, is looked up domain by domain."""
     count = levels.shape[1]
+    prepared = _prepared(ruleset)
     area_points = np.empty((len(ruleset.areas), count), dtype=np.int64)
-    tables = _weighted_points(ruleset)
+    radix = prepared.radix
     for a, (area, members) in enumerate(zip(ruleset.areas, ruleset.area_domains, strict=True)):
+        combined = prepared.area_tables[a]
+        if combined is not None:
+            code = levels[members[0]].astype(np.intp)
+            for d in members[1:]:
+                code *= radix
+                code += levels[d]
+            np.take(combined, code, out=area_points[a], mode="clip")
+            continue
         raw = None
         for d in members:
-            points = tables[d][levels[d]]
+            points = prepared.weighted[d][levels[d]]
             if raw is None:
-                raw = points.astype(np.int64)
+                raw = points
             elif area.scoring == "max":
                 np.maximum(raw, points, out=raw)
             else:
                 raw += points
         area_points[a] = raw if area.cap is None else np.minimum(raw, area.cap)
-    return area_points, area_points.sum(axis=0)
+    if len(area_points) == 0:
+        return area_points, np.zeros(count, dtype=np.int64)
+    total = area_points[0].copy()
+    for row in area_points[1:]:
+        total += row
+    return area_points, total
 
 
 def bands_in(total: np.ndarray, ruleset: RuleSet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per child: the band's position (1 for the first band, 0 for none), its number (0 for
     none) and whether the total is above the scheme's range (position and number 0 then)."""
-    position = np.searchsorted(_band_minimums(ruleset), total, side="right")
+    prepared = _prepared(ruleset)
+    position = np.searchsorted(prepared.minimums, total, side="right")
     top = ruleset.top_band.max_points
     above = total > top if top is not None else np.zeros(len(total), dtype=bool)
     position = np.where(above, 0, position)
-    return position, _band_numbers(ruleset)[position], above
+    return position, prepared.numbers[position], above
 
 
 def hours_variants_in(attendance: np.ndarray, ruleset: RuleSet) -> np.ndarray:
@@ -463,45 +493,126 @@ def hours_variants_in(attendance: np.ndarray, ruleset: RuleSet) -> np.ndarray:
     largest variant not above the child's hours, the smallest below them all, the default
     where hours are not recorded (NaN)."""
     hours = ruleset.funding.hours
+    index = np.zeros(len(attendance), dtype=np.intp)
     if not hours:
-        return np.zeros(len(attendance), dtype=np.int64)
-    index = np.searchsorted(np.array(hours, dtype=np.float64), attendance, side="right") - 1
-    index = np.maximum(index, 0)
-    return np.where(np.isnan(attendance), hours.index(ruleset.funding.default_hours), index)
+        return index
+    # The variants are in increasing order: count those at or below the child's hours after
+    # the first (a comparison with NaN is false, so hours not recorded count none).
+    for variant in hours[1:]:
+        index += attendance >= variant
+    default = hours.index(ruleset.funding.default_hours)
+    if default:
+        index[np.isnan(attendance)] = default
+    return index
 
 
 def annual_top_up_table(ruleset: RuleSet) -> np.ndarray:
     """Pence a year by (band position: 0 for no band, then each band), setting type and hours
     variant. A band with no top-up, or none at a setting type, is worth 0."""
-    cached = _TABLES.get(id(ruleset))
+    return _prepared(ruleset).top_up[:-1]
+
+
+# Combinations of one area's levels worth a table of their own (5 domains at levels 0–4).
+_AREA_TABLE_LIMIT = (MAX_NEED_LEVEL + 1) ** 5
+# Totals worth a table of bands (beyond it, bands are searched child by child).
+_TOTAL_TABLE_LIMIT = 1 << 16
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """What the batch path looks up for one rule set, built once (a parsed rule set never
+    changes, and a replay evaluates the same two many times)."""
+
+    weighted: tuple[np.ndarray, ...]
+    radix: int
+    # Per area: its points (weighted, summed or the highest, capped) by the combined code of
+    # its domains' levels (first domain most significant), or None for an area too large.
+    area_tables: tuple[np.ndarray | None, ...]
+    minimums: np.ndarray
+    numbers: np.ndarray
+    # By total points, 0 to the most a profile can score (None when that is too many):
+    position_by_total: np.ndarray | None
+    number_by_total: np.ndarray | None
+    above_by_total: np.ndarray | None
+    money_row_by_total: np.ndarray | None
+    # The row of `top_up` for a total above the scheme's range.
+    above_row: int
+    # Pence a year by (position, setting type, hours variant), and a last row of -1 (above).
+    top_up: np.ndarray
+
+
+def _prepared(ruleset: RuleSet) -> _Prepared:
+    cached = _PREPARED.get(id(ruleset))
     if cached is not None and cached[0] is ruleset:
         return cached[1]
+    prepared = _prepare(ruleset)
+    _PREPARED[id(ruleset)] = (ruleset, prepared)
+    return prepared
+
+
+def _prepare(ruleset: RuleSet) -> _Prepared:
+    weighted = tuple(read_only(np.array(row, dtype=np.int64)) for row in ruleset.weighted_points)
+    radix = max((len(row) for row in weighted), default=1)
+    area_tables = []
+    highest = 0
+    for area, members in zip(ruleset.areas, ruleset.area_domains, strict=True):
+        if not members or radix ** len(members) > _AREA_TABLE_LIMIT:
+            area_tables.append(None)
+            tops = [int(weighted[d].max()) for d in members]
+            points = max(tops, default=0) if area.scoring == "max" else sum(tops)
+            highest += points if area.cap is None else min(points, area.cap)
+            continue
+        grid = np.indices((radix,) * len(members)).reshape(len(members), -1)
+        # A level beyond a domain's row scores as its last (levels are 0 to MAX_NEED_LEVEL and
+        # every row has MAX_NEED_LEVEL + 1 entries, so this never happens in a valid set).
+        parts = [
+            weighted[d][np.minimum(grid[i], len(weighted[d]) - 1)] for i, d in enumerate(members)
+        ]
+        points = np.maximum.reduce(parts) if area.scoring == "max" else np.add.reduce(parts)
+        if area.cap is not None:
+            points = np.minimum(points, area.cap)
+        area_tables.append(read_only(np.ascontiguousarray(points, dtype=np.int64)))
+        highest += int(points.max())
+
+    minimums = read_only(np.array([band.min_points for band in ruleset.bands], dtype=np.int64))
+    numbers = read_only(np.array([0] + [band.number for band in ruleset.bands], dtype=np.int64))
     variants = ruleset.funding.hours or (None,)
-    table = np.zeros((len(ruleset.bands) + 1, len(SETTING_TYPE_CODES), len(variants)), np.int64)
+    above_row = len(ruleset.bands) + 1
+    top_up = np.zeros((above_row + 1, len(SETTING_TYPE_CODES), len(variants)), np.int64)
     for position, band in enumerate(ruleset.bands, start=1):
         for t, code in enumerate(SETTING_TYPE_CODES):
             for v, hours in enumerate(variants):
-                table[position, t, v] = ruleset.annual_top_up(band, code, hours)
-    read_only(table)
-    _TABLES[id(ruleset)] = (ruleset, table)
-    return table
+                top_up[position, t, v] = ruleset.annual_top_up(band, code, hours)
+    top_up[above_row] = NO_VALUE
+
+    position_by_total = number_by_total = above_by_total = money_row_by_total = None
+    if highest < _TOTAL_TABLE_LIMIT:
+        totals = np.arange(highest + 1, dtype=np.int64)
+        position = np.searchsorted(minimums, totals, side="right")
+        top = ruleset.top_band.max_points
+        above = totals > top if top is not None else np.zeros(len(totals), dtype=bool)
+        position = np.where(above, 0, position)
+        position_by_total = read_only(position.astype(np.int64))
+        number_by_total = read_only(numbers[position])
+        above_by_total = read_only(above)
+        money_row_by_total = read_only(np.where(above, above_row, position).astype(np.intp))
+    return _Prepared(
+        weighted=weighted,
+        radix=radix,
+        area_tables=tuple(area_tables),
+        minimums=minimums,
+        numbers=numbers,
+        position_by_total=position_by_total,
+        number_by_total=number_by_total,
+        above_by_total=above_by_total,
+        money_row_by_total=money_row_by_total,
+        above_row=above_row,
+        top_up=read_only(top_up),
+    )
 
 
-# Prepared per rule set (keyed by identity, checked against the object itself): a parsed rule
-# set never changes, and a replay evaluates the same two many times.
-_TABLES: dict[int, tuple[RuleSet, np.ndarray]] = {}
-
-
-def _weighted_points(ruleset: RuleSet) -> tuple[np.ndarray, ...]:
-    return tuple(np.array(row, dtype=np.int64) for row in ruleset.weighted_points)
-
-
-def _band_minimums(ruleset: RuleSet) -> np.ndarray:
-    return np.array([band.min_points for band in ruleset.bands], dtype=np.int64)
-
-
-def _band_numbers(ruleset: RuleSet) -> np.ndarray:
-    return np.array([0] + [band.number for band in ruleset.bands], dtype=np.int64)
+# Prepared per rule set (keyed by identity, checked against the object itself).
+_PREPARED: dict[int, tuple[RuleSet, _Prepared]] = {}
 
 
 def _held_funding(

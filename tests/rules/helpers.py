@@ -216,3 +216,31 @@ def bands_only_ruleset(**changes):
     data = bands_only_data()
     data.update(changes)
     return parse_ruleset(data, "small-bands-only.yaml")
+
+
+def wide_data() -> dict:
+    """The small rule set with every domain in one capped area and points in the thousands, so
+    that the batch path looks points up domain by domain (an area of seven domains has too many
+    combinations for one table) and searches bands child by child (too many totals)."""
+    data = small_data()
+    data["id"] = "small-wide"
+    data["areas"] = [{"code": "all", "name": "Everything", "cap": 230000}]
+    for domain in data["domains"]:
+        domain["area"] = "all"
+    data["points"] = {
+        "default": [0, 10000, 30000, 60000, 100000],
+        "by_domain": {"hearing": [0, 20000, 40000, 70000, 120000]},
+    }
+    data["bands"] = [
+        {"number": 1, "name": "Band A", "min_points": 50000},
+        {"number": 2, "name": "Band B", "min_points": 120000},
+        {"number": 3, "name": "Band C", "min_points": 200000},
+    ]
+    data["tiers"][1]["when"]["any"][1] = {"points_at_least": 180000}
+    return data
+
+
+def wide_ruleset(**changes):
+    data = wide_data()
+    data.update(changes)
+    return parse_ruleset(data, "small-wide.yaml")

@@ -5,13 +5,14 @@ from hypothesis import strategies as st
 from assessments.rule_files import load_shipped_rulesets
 from assessments.rules import Profile, SettingRecord
 from assessments.rules.codes import PHASE_CODES, REQUEST_CODES, SETTING_TYPE_CODES
-from tests.rules.helpers import bands_only_ruleset, ranged_ruleset, small_ruleset
+from tests.rules.helpers import bands_only_ruleset, ranged_ruleset, small_ruleset, wide_ruleset
 
 RULESETS = [
     *load_shipped_rulesets().values(),
     small_ruleset(),
     ranged_ruleset(),
     bands_only_ruleset(),
+    wide_ruleset(),
 ]
 # A code no rule set names, to show unknown domains are ignored.
 FOREIGN_DOMAIN = "not_in_any_rule_set"

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessments.rules import Caseload, SettingsRegister, evaluate, evaluate_caseload
-from tests.rules.helpers import setting, small_ruleset
+from tests.rules.helpers import profile, setting, small_ruleset, wide_ruleset
 from tests.rules.strategies import (
     FOREIGN_DOMAIN,
     RULESETS,
@@ -164,3 +164,23 @@ def test_bad_vectors_are_refused(vectors, fields, message):
 
     with pytest.raises(ValueError, match=message):
         Caseload.from_vectors(CODES, vectors, **arguments)
+
+
+def test_funding_has_a_table_per_small_area_and_per_total_and_searches_otherwise():
+    """The two ways the batch path counts points and finds bands give the same figures: tables
+    for areas of a few domains and for the totals a scheme can give, and a search for a wide
+    area or a scheme of very many points (the property test above covers both kinds)."""
+    from assessments.rules.batch import _prepared
+
+    small, wide = _prepared(small_ruleset()), _prepared(wide_ruleset())
+    assert all(table is not None for table in small.area_tables)
+    assert small.position_by_total is not None
+    assert wide.area_tables == (None,) and wide.position_by_total is None
+
+    levels = {"speech": 4, "social": 3, "reading": 2, "maths": 1, "hearing": 4, "mobility": 0}
+    for ruleset, points in ((small_ruleset(), 48), (wide_ruleset(), 230000)):
+        register = SettingsRegister.build([], ruleset)
+        child = profile(levels, current_setting_type="mainstream")
+        row = evaluate_caseload(caseload_of([child], list(levels)), ruleset, register).row(0)
+        assert row_headline(row) == headline(evaluate(child, ruleset, register))
+        assert row.total_points == points
