@@ -19,7 +19,7 @@ from valuing_send.core.dates import age_on
 
 from .models import Assessment, AssessmentStatus, Child, NeedsFramework
 from .rules import Caseload
-from .rules.batch import NO_VALUE, decode_block
+from .rules.batch import NO_VALUE, decode_rows
 from .rules.codes import (
     MAX_CAPACITY,
     MAX_NEED_LEVEL,
@@ -123,11 +123,37 @@ def _code_case(column: str, codes: Sequence[str]) -> str:
     return f"COALESCE(CASE {column} {whens} END, '~')"
 
 
+# Characters per row after the four vectors: has a previous profile, SEN status, setting type
+# and request (see _sql).
+_CODE_CHARACTERS = 4
+# Dates of birth come as days since this day (a date minus a date is an integer in SQL).
+_EPOCH = np.datetime64("2000-01-01", "D")
+
+
 def _sql() -> str:
+    """One query, one row per needs-framework version. Each row's characters (its four vectors
+    and four one-character codes) are concatenated and the whole caseload's are one string
+    aggregate; the numbers are integer arrays. No aggregate has its own ORDER BY: PostgreSQL
+    would sort its input once per aggregate (fifteen sorts of the caseload, spilling to disk),
+    so the rows come in the order the aggregate reads them, the same for every aggregate of a
+    row, and are put in assessment id order in numpy."""
     assessment = Assessment._meta.db_table
     child = Child._meta.db_table
     setting = Assessment._meta.get_field("setting").related_model._meta.db_table
     blank = "repeat('-', length(a.need_vector))"
+    same_width = "length(p.need_vector) = length(a.need_vector)"
+    characters = " || ".join(
+        (
+            "a.need_vector",
+            f"COALESCE(NULLIF(a.ability_vector, ''), {blank})",
+            f"COALESCE(NULLIF(a.family_vector, ''), {blank})",
+            f"CASE WHEN {same_width} THEN p.need_vector ELSE {blank} END",
+            f"CASE WHEN {same_width} THEN '1' ELSE '0' END",
+            _code_case("c.sen_status", SEN_STATUS_CODES),
+            _code_case("s.setting_type", SETTING_TYPE_CODES),
+            _code_case("a.request", REQUEST_CODES),
+        )
+    )
     return f"""
 WITH previous AS (
   SELECT DISTINCT ON (child_id) child_id, need_vector
@@ -138,41 +164,36 @@ WITH previous AS (
 SELECT
   a.framework_id,
   count(*),
-  string_agg(a.need_vector, '' ORDER BY a.id),
-  string_agg(COALESCE(NULLIF(a.ability_vector, ''), {blank}), '' ORDER BY a.id),
-  string_agg(COALESCE(NULLIF(a.family_vector, ''), {blank}), '' ORDER BY a.id),
-  string_agg(
-    CASE WHEN length(p.need_vector) = length(a.need_vector) THEN p.need_vector ELSE {blank} END,
-    '' ORDER BY a.id),
-  string_agg(CASE WHEN length(p.need_vector) = length(a.need_vector) THEN '1' ELSE '0' END,
-    '' ORDER BY a.id),
-  string_agg({_code_case("c.sen_status", SEN_STATUS_CODES)}, '' ORDER BY a.id),
-  string_agg({_code_case("s.setting_type", SETTING_TYPE_CODES)}, '' ORDER BY a.id),
-  string_agg({_code_case("a.request", REQUEST_CODES)}, '' ORDER BY a.id),
-  array_agg(a.id ORDER BY a.id),
-  array_agg(a.child_id ORDER BY a.id),
-  array_agg(COALESCE(a.setting_id, -1) ORDER BY a.id),
-  array_agg(COALESCE(c.held_band, -1) ORDER BY a.id),
-  array_agg(
-    (extract(year FROM c.date_of_birth) * 10000 + extract(month FROM c.date_of_birth) * 100
-     + extract(day FROM c.date_of_birth))::integer ORDER BY a.id)
+  string_agg({characters}, ''),
+  array_agg(a.id),
+  array_agg(a.child_id),
+  array_agg(COALESCE(a.setting_id, -1)),
+  array_agg(COALESCE(c.held_band, -1)),
+  array_agg(c.date_of_birth - DATE '{_EPOCH}')
 FROM {assessment} a
 JOIN {child} c ON c.id = a.child_id
 LEFT JOIN {setting} s ON s.id = a.setting_id
 LEFT JOIN previous p ON p.child_id = a.child_id
 WHERE a.authority_id = %(authority)s AND a.status = %(complete)s
 GROUP BY a.framework_id
-ORDER BY min(a.id)
 """
 
 
-def _codes_from(text: str, count: int) -> np.ndarray:
+def _codes_from(column: np.ndarray) -> np.ndarray:
     """Positions from one character per row ('0' + position; '~' for none → -1)."""
-    raw = np.frombuffer(text.encode("ascii"), dtype=np.uint8).astype(np.int16) - 48
-    raw[raw == ord("~") - 48] = NO_VALUE
-    if len(raw) != count:
-        raise ValueError("the caseload's code columns do not line up")
-    return read_only(raw.astype(np.int8))
+    raw = column.astype(np.int8) - 48
+    raw[column == ord("~")] = NO_VALUE
+    return read_only(raw)
+
+
+def _birthdays(days: np.ndarray) -> np.ndarray:
+    """Dates of birth (days since _EPOCH) as YYYYMMDD integers."""
+    born = _EPOCH + days.astype("timedelta64[D]")
+    months = born.astype("datetime64[M]")
+    years = months.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = months.astype(np.int64) % 12 + 1
+    day = (born - months.astype("datetime64[D]")).astype(np.int64) + 1
+    return years * 10000 + month * 100 + day
 
 
 def _caseload_in_one_query(authority, today) -> list[tuple[tuple[str, ...], Caseload, Refs]]:
@@ -191,59 +212,55 @@ def _caseload_in_one_query(authority, today) -> list[tuple[tuple[str, ...], Case
         for framework in NeedsFramework.objects.filter(pk__in=[group[0] for group in groups])
     }
     caseloads = []
-    for (
-        framework_id,
-        count,
-        needs,
-        ability,
-        family,
-        previous,
-        has_previous,
-        statuses,
-        setting_types,
-        requests,
-        assessment_ids,
-        child_ids,
-        setting_ids,
-        held_bands,
-        born,
-    ) in groups:
+    for framework_id, count, text, *numbers in groups:
         codes = codes_by_framework[framework_id]
         width = len(codes)
+        assessment_ids, child_ids, setting_ids, held_bands, born = (
+            np.array(column, dtype=np.int64) for column in numbers
+        )
+        # Assessment id order, for every column alike.
+        order = np.argsort(assessment_ids, kind="stable")
+        record = 4 * width + _CODE_CHARACTERS
+        raw = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+        if len(raw) != count * record:
+            raise ValueError(
+                f"the caseload's vectors must have {width} characters each, one per domain"
+            )
+        rows = raw.reshape(count, record)[order]
 
-        def block(text, maximum, missing, what, count=count, width=width):
+        def block(part, maximum, missing, what, rows=rows, width=width):
             return read_only(
-                decode_block(text.encode("ascii"), count, width, maximum, missing, what)
+                decode_rows(rows[:, part * width : (part + 1) * width], maximum, missing, what)
             )
 
-        born = np.array(born, dtype=np.int64)
+        code_columns = rows[:, 4 * width :]
+        born = _birthdays(born[order])
         day = today.year * 10000 + today.month * 100 + today.day
         # Whole years, as core.dates.age_on counts them: a birthday not yet reached this year
         # takes one off.
         ages = (day // 10000 - born // 10000) - ((day % 10000) < (born % 10000))
-        settings = np.array(setting_ids, dtype=np.int64)
+        settings = setting_ids[order]
         known, position = np.unique(settings, return_inverse=True)
         keys = np.where(settings >= 0, position - int((known < 0).any()), NO_VALUE)
-        refs = Refs(
-            read_only(np.array(assessment_ids, dtype=np.int64)),
-            read_only(np.array(child_ids, dtype=np.int64)),
-        )
+        refs = Refs(read_only(assessment_ids[order]), read_only(child_ids[order]))
         caseload = Caseload(
             domain_codes=tuple(codes),
-            levels=block(needs, MAX_NEED_LEVEL, 0, "need"),
-            family_capacity=block(family, MAX_CAPACITY, MAX_CAPACITY, "family capacity"),
-            setting_ability=block(ability, MAX_CAPACITY, MAX_CAPACITY, "setting ability"),
-            previous_levels=block(previous, MAX_NEED_LEVEL, 0, "previous need"),
-            has_previous=read_only(np.frombuffer(has_previous.encode("ascii"), np.uint8) == 49),
+            levels=block(0, MAX_NEED_LEVEL, 0, "need"),
+            setting_ability=block(1, MAX_CAPACITY, MAX_CAPACITY, "setting ability"),
+            family_capacity=block(2, MAX_CAPACITY, MAX_CAPACITY, "family capacity"),
+            previous_levels=block(3, MAX_NEED_LEVEL, 0, "previous need"),
+            has_previous=read_only(code_columns[:, 0] == ord("1")),
             ages=read_only(ages),
-            sen_status=_codes_from(statuses, count),
-            current_setting_type=_codes_from(setting_types, count),
+            sen_status=_codes_from(code_columns[:, 1]),
+            current_setting_type=_codes_from(code_columns[:, 2]),
             current_setting=read_only(keys.astype(np.int32)),
             setting_ids=tuple(int(setting) for setting in known if setting >= 0),
-            held_band=read_only(np.array(held_bands, dtype=np.int64)),
-            request=_codes_from(requests, count),
+            held_band=read_only(held_bands[order]),
+            request=_codes_from(code_columns[:, 3]),
             refs=refs,
             attendance_hours=read_only(np.full(count, np.nan)),
         )
         caseloads.append((tuple(codes), caseload, refs))
+    # Framework versions in the order of their first assessment, as the row-by-row reader has.
+    caseloads.sort(key=lambda item: int(item[2].assessment_ids[0]) if len(item[2]) else 0)
     return caseloads

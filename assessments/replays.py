@@ -142,24 +142,25 @@ def replay_execute(run_id: int) -> ReplayRun:
     return run
 
 
-def _pounds_text(pence: int | None) -> str:
-    """The text of a Decimal of pounds for COPY (\\N for none)."""
-    if pence is None or pence == NO_TOP_UP:
-        return "\\N"
-    return f"{pence // 100}.{pence % 100:02d}"
+def _pounds_text(pence: np.ndarray) -> list[str]:
+    """Pence as the text of a Decimal of pounds for COPY (\\N for none)."""
+    text = list(map("{}.{:02d}".format, (pence // 100).tolist(), (pence % 100).tolist()))
+    for n in np.flatnonzero(pence == NO_TOP_UP).tolist():
+        text[n] = "\\N"
+    return text
 
 
 def write_changes(run, ids, changed, before, after) -> None:
     """The children who change, in one COPY on PostgreSQL (bulk_create elsewhere)."""
     assessment_ids, child_ids = ids
-    rows = {
-        "assessment_id": assessment_ids[changed].tolist(),
-        "child_id": child_ids[changed].tolist(),
-        **{f"{key}_b": before[key][changed].tolist() for key in COLUMNS},
-        **{f"{key}_a": after[key][changed].tolist() for key in COLUMNS},
-    }
     count = len(changed)
     if connection.vendor != "postgresql":
+        rows = {
+            "assessment_id": assessment_ids[changed].tolist(),
+            "child_id": child_ids[changed].tolist(),
+            **{f"{key}_b": before[key][changed].tolist() for key in COLUMNS},
+            **{f"{key}_a": after[key][changed].tolist() for key in COLUMNS},
+        }
         ReplayChange.objects.bulk_create(
             [
                 ReplayChange(
@@ -202,34 +203,39 @@ def write_changes(run, ids, changed, before, after) -> None:
         "classification_before",
         "classification_after",
     )
-    flag = ("f", "t")
-    lines = [
-        "\t".join(
-            (
-                str(run.pk),
-                str(rows["assessment_id"][n]),
-                str(rows["child_id"][n]),
-                TIER_CODES[rows["tier_b"][n]],
-                TIER_CODES[rows["tier_a"][n]],
-                str(rows["band_b"][n]) if rows["band_b"][n] else "\\N",
-                str(rows["band_a"][n]) if rows["band_a"][n] else "\\N",
-                flag[rows["above_b"][n]],
-                flag[rows["above_a"][n]],
-                _pounds_text(rows["top_up_b"][n]),
-                _pounds_text(rows["top_up_a"][n]),
-                flag[rows["mainstream_b"][n]],
-                flag[rows["mainstream_a"][n]],
-                CLASSIFICATION_CODES[rows["classification_b"][n]],
-                CLASSIFICATION_CODES[rows["classification_a"][n]],
-            )
-        )
-        for n in range(count)
-    ]
-    if not lines:
+    if not count:
         return
+    flags = np.array(["f", "t"])
+    tiers, classifications = np.array(TIER_CODES), np.array(CLASSIFICATION_CODES)
+    text_columns = [
+        [str(run.pk)] * count,
+        list(map(str, assessment_ids[changed].tolist())),
+        list(map(str, child_ids[changed].tolist())),
+        tiers[before["tier"][changed]].tolist(),
+        tiers[after["tier"][changed]].tolist(),
+        _band_text(before["band"][changed]),
+        _band_text(after["band"][changed]),
+        flags[before["above"][changed].astype(np.intp)].tolist(),
+        flags[after["above"][changed].astype(np.intp)].tolist(),
+        _pounds_text(before["top_up"][changed]),
+        _pounds_text(after["top_up"][changed]),
+        flags[before["mainstream"][changed].astype(np.intp)].tolist(),
+        flags[after["mainstream"][changed].astype(np.intp)].tolist(),
+        classifications[before["classification"][changed]].tolist(),
+        classifications[after["classification"][changed]].tolist(),
+    ]
+    text = "\n".join(map("\t".join, zip(*text_columns, strict=True))) + "\n"
     statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     with connection.cursor() as wrapper, wrapper.cursor.copy(statement) as copy:
-        copy.write("\n".join(lines) + "\n")
+        copy.write(text)
+
+
+def _band_text(bands: np.ndarray) -> list[str]:
+    """Band numbers for COPY, \\N for none (0)."""
+    text = list(map(str, bands.tolist()))
+    for n in np.flatnonzero(bands == 0).tolist():
+        text[n] = "\\N"
+    return text
 
 
 def _decimal(pence: int):

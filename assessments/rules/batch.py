@@ -65,23 +65,29 @@ def _decode(
 def decode_block(
     joined: bytes, count: int, width: int, maximum: int, not_assessed: int, what: str
 ) -> np.ndarray:
-    """Domain-major levels from `count` vectors of `width` characters joined end to end (as
-    one string aggregate of a database column reads them)."""
+    """Domain-major levels from `count` vectors of `width` characters joined end to end."""
     if len(joined) != count * width:
         raise ValueError(f"{what} vectors must have {width} characters each, one per domain")
-    raw = np.frombuffer(joined, dtype=np.uint8)
+    raw = np.frombuffer(joined, dtype=np.uint8).reshape(count, width)
+    return decode_rows(raw, maximum, not_assessed, what)
+
+
+def decode_rows(raw: np.ndarray, maximum: int, not_assessed: int, what: str) -> np.ndarray:
+    """Domain-major levels from the characters of one vector per row (a children × domains
+    array of bytes, as a string aggregate of a database column reads them)."""
     table = np.full(256, 255, dtype=np.uint8)
     table[ord("0") : ord("0") + maximum + 1] = np.arange(maximum + 1, dtype=np.uint8)
     table[NOT_ASSESSED] = not_assessed
-    values = table[raw].reshape(count, width)
-    bad = np.argwhere(values == 255)
-    if bad.size:
-        row = int(bad[0][0])
-        vector = joined[row * width : (row + 1) * width].decode("ascii", "replace")
+    values = table[raw.T]
+    invalid = values == 255
+    if invalid.any():
+        bad = np.argwhere(invalid)
+        row = int(bad[:, 1].min())
+        vector = raw[row].tobytes().decode("ascii", "replace")
         raise ValueError(
             f"{what} vector for row {row} may hold only '0'–'{maximum}' and '-': {vector!r}"
         )
-    return np.ascontiguousarray(values.T)
+    return np.ascontiguousarray(values)
 
 
 def _codes(
