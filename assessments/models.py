@@ -606,9 +606,25 @@ class ReplayStatusChange(StatusChange):
 class ReplayChange(models.Model):
     """A child whose recommendation differs between the active and the draft rule set."""
 
-    run = models.ForeignKey(ReplayRun, on_delete=models.CASCADE, related_name="changes")
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    # A replay writes thousands of these at once (Kent: 7,500), and a foreign-key constraint
+    # checks and locks its row once per change at commit, three times per row: most of the
+    # write. So the database holds no constraint here: the replay locks the assessments it
+    # read in one statement and refuses to write a change for one that has gone
+    # (replays.write_changes), and deleting a run, child or assessment through Django deletes
+    # its changes (on_delete). The indexes stay. The run's index is the composite one below.
+    run = models.ForeignKey(
+        ReplayRun,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        db_constraint=False,
+        db_index=False,
+    )
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     tier_before = models.CharField(max_length=20, choices=rule_codes.TIERS)
     tier_after = models.CharField(max_length=20, choices=rule_codes.TIERS)
     # Each band number is on its own scheme's scale (before: the active rules; after: the

@@ -14,7 +14,7 @@ are written with COPY on PostgreSQL."""
 import time
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from valuing_send.celery import enqueue_on_commit
 from valuing_send.core.workflow import record_start, transition
 
 from .caseload import caseload_for
-from .models import ReplayChange, ReplayRun, ReplayStatus, RuleSetVersion
+from .models import Child, ReplayChange, ReplayRun, ReplayStatus, RuleSetVersion
 from .recommendations import register_for
 from .rules import evaluate_caseload
 from .rules.codes import CLASSIFICATION_CODES, TIER_CODES
@@ -205,6 +205,7 @@ def write_changes(run, ids, changed, before, after) -> None:
     )
     if not count:
         return
+    _lock_children(child_ids[changed])
     flags = np.array(["f", "t"])
     tiers, classifications = np.array(TIER_CODES), np.array(CLASSIFICATION_CODES)
     text_columns = [
@@ -228,6 +229,25 @@ def write_changes(run, ids, changed, before, after) -> None:
     statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     with connection.cursor() as wrapper, wrapper.cursor.copy(statement) as copy:
         copy.write(text)
+
+
+def _lock_children(child_ids: np.ndarray) -> None:
+    """Hold the children the changes name until the replay commits, in one statement, and
+    refuse the changes if any has been erased since the caseload was read: what a foreign-key
+    constraint would do row by row (``ReplayChange`` has none; see the model). ``child_erase``
+    locks its child for update first, so it waits for the replay or the replay sees it gone."""
+    wanted = np.unique(child_ids)
+    table = connection.ops.quote_name(Child._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE id = ANY(%s) FOR KEY SHARE) kept",
+            [wanted.tolist()],
+        )
+        (kept,) = cursor.fetchone()
+    if kept != len(wanted):
+        raise IntegrityError(
+            f"{len(wanted) - kept} of the children this replay changes were erased while it ran"
+        )
 
 
 def _band_text(bands: np.ndarray) -> list[str]:

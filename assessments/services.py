@@ -110,6 +110,9 @@ def child_erase(child: Child, *, by) -> None:
     is recorded in the audit log; ``by`` is the person, or None for the retention policy."""
     from .models import Override
 
+    # First, so that a replay writing its changes (which names children without a foreign-key
+    # constraint) either finishes before this or sees the child gone (replays._lock_children).
+    Child.objects.select_for_update().filter(pk=child.pk).first()
     for erase in BEFORE_CHILD_ERASE:
         erase(child)
     Override.objects.filter(recommendation__assessment__child=child).delete()

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from assessments import recommendations, rulesets
 from assessments.models import ReplayChange, ReplayRun
+from assessments.rules import Caseload
 from tests.factories import ChildFactory, SettingFactory, complete_assessment
 
 pytestmark = pytest.mark.django_db
@@ -344,3 +345,78 @@ def test_the_active_rule_set_is_not_replayed_against_itself(client_as, manager, 
     )
     assert "This is the active rule set" in response.content.decode()
     assert not ReplayRun.objects.exists()
+
+
+def _change_rows(run):
+    fields = [f.name for f in ReplayChange._meta.concrete_fields if f.name not in ("id", "run")]
+    return sorted(run.changes.values_list(*fields))
+
+
+def _summary(run):
+    return {key: value for key, value in run.summary.items() if key != "timings_ms"}
+
+
+def test_a_replay_of_a_generated_caseload_is_the_same_read_in_one_query_or_row_by_row(
+    framework, manager, monkeypatch, django_assert_max_num_queries
+):
+    """2,000 generated children (profiles replaced by later ones, every kind of setting, held
+    bands, requests): the one-query reader and COPY give the same caseload, changes and summary
+    as the ORM reader and bulk_create."""
+    import numpy as np
+
+    from assessments import replays
+    from assessments.caseload import caseload_for, caseload_row_by_row
+    from assessments.demo_data.pipeline import populate_named
+
+    authority = populate_named("Testshire County Council", "demo", seed=3)[0].authority
+    draft = rulesets.ruleset_update_points(
+        rulesets.ruleset_copy(rulesets.active_rule_set(authority), authority, by=manager),
+        [0, 1, 3, 12, 20],
+        by=manager,
+    )
+
+    with django_assert_max_num_queries(2):
+        fast = caseload_for(authority)
+    slow = caseload_row_by_row(authority)
+    assert [codes for codes, _, _ in fast] == [codes for codes, _, _ in slow]
+    for (_, a, refs_a), (_, b, refs_b) in zip(fast, slow, strict=True):
+        assert list(refs_a) == list(refs_b) and len(refs_a) > 1500
+        for field in Caseload.__slots__:
+            if field in ("refs", "setting_ids", "current_setting", "domain_codes"):
+                continue
+            value_a, value_b = getattr(a, field), getattr(b, field)
+            np.testing.assert_array_equal(value_a, value_b, err_msg=field)
+            assert value_a.dtype == value_b.dtype, field
+        assert a.has_previous.any() and (a.held_band >= 0).any() and (a.request > 0).any()
+
+    in_one_query = replays.replay_execute(replays.replay_start(authority, draft, by=manager).pk)
+    monkeypatch.setattr(replays.connection, "vendor", "sqlite")
+    row_by_row = replays.replay_execute(replays.replay_start(authority, draft, by=manager).pk)
+    assert in_one_query.summary["changed"] > 0
+    assert _summary(in_one_query) == _summary(row_by_row)
+    assert _change_rows(in_one_query) == _change_rows(row_by_row)
+
+
+def test_replay_changes_naming_an_erased_child_are_refused_and_erasing_removes_them(
+    caseload, draft, manager, authority_a, caseworker
+):
+    """ReplayChange has no foreign-key constraints (they cost most of the write): the replay
+    checks the children in one statement, and erasing a child removes its changes."""
+    import numpy as np
+    from django.db import IntegrityError
+
+    from assessments import replays, services
+
+    run = replays.replay_execute(replays.replay_start(authority_a, draft, by=manager).pk)
+    change = run.changes.first()
+    assert change is not None
+    assessment_ids = np.array([change.assessment_id, change.assessment_id + 10_000])
+    child_ids = np.array([change.child_id, change.child_id + 10_000])  # no such child
+    values = {key: np.zeros(2, dtype=np.int64) for key in replays.COLUMNS}
+    with pytest.raises(IntegrityError, match="1 of the children this replay changes were erased"):
+        replays.write_changes(run, (assessment_ids, child_ids), np.arange(2), values, values)
+
+    services.child_erase(change.child, by=None)
+    assert not run.changes.filter(child_id=change.child_id).exists()
+    assert not ReplayChange.objects.filter(assessment_id=change.assessment_id).exists()
+    assert run.changes.exists()
