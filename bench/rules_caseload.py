@@ -5,8 +5,9 @@ Run from the repository root against the bench database (scripts/bench.sh sets i
     DJANGO_SETTINGS_MODULE=valuing_send.settings .venv/bin/python -m bench.rules_caseload
 
 Measures, each the median of the same number of rounds as its floor, with the load average:
-- **read**: ``caseload_for``, one SQL query straight into numpy arrays (vectors as one string
-  aggregate each), and, for comparison, the row-by-row ORM reader it replaced.
+- **read**: ``caseload_for``, one SQL query straight into numpy arrays (each row's vectors and
+  codes concatenated into one string aggregate, the numbers as integer arrays, no aggregate
+  sorting its own input), and, for comparison, the row-by-row ORM reader.
 - **points, bands and amounts** (``funding_in``) and the **whole batch**
   (``evaluate_caseload``) over every current profile, against the numpy floor (per-domain
   point lookup + sum over the same arrays). Target for the first: within 5 times the floor.
@@ -15,12 +16,15 @@ Measures, each the median of the same number of rounds as its floor, with the lo
 - **replay end to end**: ``replays.replay_start`` + ``replays.replay_execute`` run
   synchronously (one-query read, both rule sets evaluated, changes written with COPY, summary
   stored) for a draft that weights severe needs more. Floor: the read alone. Target: 0.5 s.
+  Beside it, the medians of the replay's own phases over the same rounds (read with the run's
+  bookkeeping, evaluate, write), as each run records them.
 
 ``bench/rules_engine.py`` stays the synthetic, no-Django version of the first two.
 """
 
 from __future__ import annotations
 
+import statistics
 import time
 
 from bench import _dataset
@@ -146,6 +150,10 @@ def main() -> None:
         {"replay": replay, "read": lambda: caseload_for(authority)}, REPLAY_RUNS
     )
     replay_seconds, read_again = replay_medians["replay"], replay_medians["read"]
+    phases = {
+        phase: statistics.median(run.summary["timings_ms"][phase] for run in runs[-REPLAY_RUNS:])
+        for phase in ("read", "evaluate", "write")
+    }
     floor_label = "numpy per-domain point lookup + sum"
 
     metrics = [
@@ -188,6 +196,19 @@ def main() -> None:
             floor=read_again,
             floor_label="caseload_for read alone",
             target=0.5,
+            higher_is_better=False,
+        ),
+        Metric("replay: read phase", phases["read"], "ms", higher_is_better=False),
+        Metric(
+            "replay: evaluate phase (both schemes)",
+            phases["evaluate"],
+            "ms",
+            higher_is_better=False,
+        ),
+        Metric(
+            "replay: write phase (COPY of the changes)",
+            phases["write"],
+            "ms",
             higher_is_better=False,
         ),
         Metric("register read", register_seconds * 1000, "ms", higher_is_better=False),
