@@ -17,8 +17,10 @@ reduces across the twelve domains of 70,000 children many times faster that way 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
@@ -42,6 +44,8 @@ from assessments.rules.ruleset import RuleSet
 NOT_ASSESSED = ord("-")
 NO_VALUE = -1
 CLASSIFICATION_INDEX = {code: index for index, code in enumerate(CLASSIFICATION_CODES)}
+# held_bands: dict.get(band, band) gives NO_VALUE for None and the band itself otherwise.
+_NO_BAND = {None: NO_VALUE}
 
 
 def _decode(
@@ -97,7 +101,7 @@ def _codes(
     if allow_none:
         index[None] = NO_VALUE
     try:
-        codes = np.fromiter((index[value] for value in values), dtype=np.int8, count=len(values))
+        codes = np.fromiter(map(index.__getitem__, values), dtype=np.int8, count=len(values))
     except KeyError as error:
         raise ValueError(f"{what} {error.args[0]!r} is not one of {', '.join(choices)}") from None
     return read_only(codes)
@@ -163,9 +167,10 @@ class Caseload:
         previous_column = _column(previous_need_vectors, count, "previous_need_vectors")
 
         def ratings(vectors: Sequence[str | None], maximum: int, missing: int, what: str):
-            unrated = "-" * len(codes)
-            filled = [unrated if vector is None else vector for vector in vectors]
-            return _decode(filled, len(codes), maximum, missing, what)
+            if None in vectors:
+                unrated = "-" * len(codes)
+                vectors = [unrated if vector is None else vector for vector in vectors]
+            return _decode(vectors, len(codes), maximum, missing, what)
 
         levels = ratings(need_vectors, MAX_NEED_LEVEL, 0, "need")
         family = ratings(
@@ -182,29 +187,27 @@ class Caseload:
         )
         previous = ratings(previous_column, MAX_NEED_LEVEL, 0, "previous need")
         has_previous = np.fromiter(
-            (vector is not None for vector in previous_column), dtype=bool, count=count
+            map(operator.is_not, previous_column, repeat(None, count)), dtype=bool, count=count
         )
 
         age_column = np.array(_column(ages, count, "ages"), dtype=np.int64)
         if count and age_column.min() < 0:
             raise ValueError("ages must not be negative")
         ids = _column(current_setting_ids, count, "current_setting_ids")
-        key_by_id: dict[SettingId, int] = {}
-        current = np.fromiter(
-            (NO_VALUE if sid is None else key_by_id.setdefault(sid, len(key_by_id)) for sid in ids),
-            dtype=np.int32,
-            count=count,
-        )
+        # Keys in order of first appearance; None (no current setting) is NO_VALUE.
+        key_by_id: dict[SettingId, int] = {
+            sid: key for key, sid in enumerate(sid for sid in dict.fromkeys(ids) if sid is not None)
+        }
+        setting_ids = tuple(key_by_id)
+        key_by_id[None] = NO_VALUE
+        current = np.fromiter(map(key_by_id.__getitem__, ids), dtype=np.int32, count=count)
         bands = _column(held_bands, count, "held_bands")
-        if any(band is not None and band < 0 for band in bands):
+        # None (no held band) becomes NO_VALUE; a band number itself must not be negative.
+        held = np.fromiter(map(_NO_BAND.get, bands, bands), dtype=np.int64, count=count)
+        if int((held < 0).sum()) != bands.count(None):
             raise ValueError("held_bands must be band numbers or None")
-        hours = np.array(
-            [
-                np.nan if value is None else value
-                for value in _column(attendance_hours, count, "attendance_hours")
-            ],
-            dtype=np.float64,
-        )
+        # None (not recorded) becomes NaN.
+        hours = np.array(_column(attendance_hours, count, "attendance_hours"), dtype=np.float64)
         if count and np.nanmin(hours, initial=0) < 0:
             raise ValueError("attendance_hours must not be negative")
         return cls(
@@ -225,14 +228,8 @@ class Caseload:
                 True,
             ),
             current_setting=read_only(current),
-            setting_ids=tuple(key_by_id),
-            held_band=read_only(
-                np.fromiter(
-                    (NO_VALUE if band is None else band for band in bands),
-                    dtype=np.int64,
-                    count=count,
-                )
-            ),
+            setting_ids=setting_ids,
+            held_band=read_only(held),
             request=_codes(
                 ["none"] * count if requests is None else _column(requests, count, "requests"),
                 REQUEST_CODES,
