@@ -2,8 +2,8 @@
 the compact vectors stored when it was completed. Replays read it; indicators will too.
 
 On PostgreSQL the whole caseload is one SQL query: per needs-framework version, the vectors
-of every profile come back as one string each (``string_agg``) and the other columns as
-arrays, so they go straight into numpy without a Python object per child. Elsewhere (SQLite,
+and codes of every profile come back as one string (``string_agg``) and the numbers as
+integer arrays, so they go straight into numpy without a Python object per child. Elsewhere (SQLite,
 the embedded default) the same columns are read row by row through the ORM. Both give the
 same Caseload (a test holds them together)."""
 
@@ -133,10 +133,10 @@ _EPOCH = np.datetime64("2000-01-01", "D")
 def _sql() -> str:
     """One query, one row per needs-framework version. Each row's characters (its four vectors
     and four one-character codes) are concatenated and the whole caseload's are one string
-    aggregate; the numbers are integer arrays. No aggregate has its own ORDER BY: PostgreSQL
-    would sort its input once per aggregate (fifteen sorts of the caseload, spilling to disk),
-    so the rows come in the order the aggregate reads them, the same for every aggregate of a
-    row, and are put in assessment id order in numpy."""
+    aggregate; the numbers are integer arrays, as text that numpy parses. No aggregate has its
+    own ORDER BY: PostgreSQL would sort its input once per aggregate (fifteen sorts of the
+    caseload, spilling to disk), so the rows come in the order the aggregate reads them, the
+    same for every aggregate of a row, and are put in assessment id order in numpy."""
     assessment = Assessment._meta.db_table
     child = Child._meta.db_table
     setting = Assessment._meta.get_field("setting").related_model._meta.db_table
@@ -165,11 +165,11 @@ SELECT
   a.framework_id,
   count(*),
   string_agg({characters}, ''),
-  array_agg(a.id),
-  array_agg(a.child_id),
-  array_agg(COALESCE(a.setting_id, -1)),
-  array_agg(COALESCE(c.held_band, -1)),
-  array_agg(c.date_of_birth - DATE '{_EPOCH}')
+  array_agg(a.id)::text,
+  array_agg(a.child_id)::text,
+  array_agg(COALESCE(a.setting_id, -1))::text,
+  array_agg(COALESCE(c.held_band, -1))::text,
+  array_agg(c.date_of_birth - DATE '{_EPOCH}')::text
 FROM {assessment} a
 JOIN {child} c ON c.id = a.child_id
 LEFT JOIN {setting} s ON s.id = a.setting_id
@@ -184,6 +184,15 @@ def _codes_from(column: np.ndarray) -> np.ndarray:
     raw = column.astype(np.int8) - 48
     raw[column == ord("~")] = NO_VALUE
     return read_only(raw)
+
+
+def _integers(text: str, count: int) -> np.ndarray:
+    """An integer array as PostgreSQL writes it ('{1,2,-1}'), parsed by numpy: a list of
+    Python ints per column would cost more than the query's own parsing."""
+    values = np.fromstring(text[1:-1], dtype=np.int64, sep=",")
+    if len(values) != count:
+        raise ValueError("the caseload's columns do not line up")
+    return values
 
 
 def _birthdays(days: np.ndarray) -> np.ndarray:
@@ -216,7 +225,7 @@ def _caseload_in_one_query(authority, today) -> list[tuple[tuple[str, ...], Case
         codes = codes_by_framework[framework_id]
         width = len(codes)
         assessment_ids, child_ids, setting_ids, held_bands, born = (
-            np.array(column, dtype=np.int64) for column in numbers
+            _integers(column, count) for column in numbers
         )
         # Assessment id order, for every column alike.
         order = np.argsort(assessment_ids, kind="stable")
