@@ -607,11 +607,12 @@ class ReplayChange(models.Model):
     """A child whose recommendation differs between the active and the draft rule set."""
 
     # A replay writes thousands of these at once (Kent: 7,500), and a foreign-key constraint
-    # checks and locks its row once per change at commit, three times per row: most of the
-    # write. So the database holds no constraint here: the replay locks the assessments it
-    # read in one statement and refuses to write a change for one that has gone
-    # (replays.write_changes), and deleting a run, child or assessment through Django deletes
-    # its changes (on_delete). The indexes stay. The run's index is the composite one below.
+    # checks and locks the row it names once per change at commit, three times per change:
+    # most of the write. So the database holds no constraint here: the replay checks the
+    # children it names in one query, under a lock that keeps them from being erased until it
+    # commits (replays.write_changes, services.erasure_lock), and deleting a run, child or
+    # assessment through Django deletes its changes (on_delete). The indexes stay; the run's
+    # is the composite one below.
     run = models.ForeignKey(
         ReplayRun,
         on_delete=models.CASCADE,

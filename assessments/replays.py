@@ -28,6 +28,7 @@ from .rules import evaluate_caseload
 from .rules.codes import CLASSIFICATION_CODES, TIER_CODES
 from .rules.money import pounds_decimal
 from .rulesets import active_rule_set
+from .services import erasure_lock
 
 NO_TOP_UP = -1
 COLUMNS = ("tier", "band", "above", "top_up", "mainstream", "classification")
@@ -205,7 +206,7 @@ def write_changes(run, ids, changed, before, after) -> None:
     )
     if not count:
         return
-    _lock_children(child_ids[changed])
+    _check_children(run, child_ids[changed])
     flags = np.array(["f", "t"])
     tiers, classifications = np.array(TIER_CODES), np.array(CLASSIFICATION_CODES)
     text_columns = [
@@ -231,18 +232,16 @@ def write_changes(run, ids, changed, before, after) -> None:
         copy.write(text)
 
 
-def _lock_children(child_ids: np.ndarray) -> None:
-    """Hold the children the changes name until the replay commits, in one statement, and
-    refuse the changes if any has been erased since the caseload was read: what a foreign-key
-    constraint would do row by row (``ReplayChange`` has none; see the model). ``child_erase``
-    locks its child for update first, so it waits for the replay or the replay sees it gone."""
+def _check_children(run, child_ids: np.ndarray) -> None:
+    """Refuse the changes if a child they name has been erased since the caseload was read,
+    and keep any child from being erased until the replay commits: what a foreign-key
+    constraint would do row by row (``ReplayChange`` has none; see the model), in one lock and
+    one query. ``child_erase`` takes the same lock alone, first."""
+    erasure_lock(run.authority_id, shared=True)
     wanted = np.unique(child_ids)
     table = connection.ops.quote_name(Child._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE id = ANY(%s) FOR KEY SHARE) kept",
-            [wanted.tolist()],
-        )
+        cursor.execute(f"SELECT count(*) FROM {table} WHERE id = ANY(%s)", [wanted.tolist()])
         (kept,) = cursor.fetchone()
     if kept != len(wanted):
         raise IntegrityError(

@@ -3,7 +3,7 @@ transaction; records two people may edit check their ``version``."""
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from valuing_send.core.locking import ConflictError, save_versioned
@@ -102,6 +102,22 @@ def child_update(child: Child, data: dict, *, expected_version: int, by) -> Chil
 BEFORE_CHILD_ERASE: list = []
 
 
+# The first key of the transaction-level advisory lock between erasing children and writing
+# replay changes (the second is the authority's id).
+ERASURE_LOCK = 0x52504C59
+
+
+def erasure_lock(authority_id: int, *, shared: bool) -> None:
+    """Until the transaction ends: erasing a child of the authority takes this lock alone
+    (``shared=False``), a replay writing its changes takes it shared with other replays. On
+    PostgreSQL (SQLite runs one writing transaction at a time anyway)."""
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [ERASURE_LOCK, authority_id])
+
+
 @transaction.atomic
 def child_erase(child: Child, *, by) -> None:
     """Remove the child's record and everything held with it (needs profiles, ratings,
@@ -111,8 +127,8 @@ def child_erase(child: Child, *, by) -> None:
     from .models import Override
 
     # First, so that a replay writing its changes (which names children without a foreign-key
-    # constraint) either finishes before this or sees the child gone (replays._lock_children).
-    Child.objects.select_for_update().filter(pk=child.pk).first()
+    # constraint) either finishes before this or sees the child gone (replays.write_changes).
+    erasure_lock(child.authority_id, shared=False)
     for erase in BEFORE_CHILD_ERASE:
         erase(child)
     Override.objects.filter(recommendation__assessment__child=child).delete()

@@ -401,7 +401,7 @@ def test_replay_changes_naming_an_erased_child_are_refused_and_erasing_removes_t
     caseload, draft, manager, authority_a, caseworker
 ):
     """ReplayChange has no foreign-key constraints (they cost most of the write): the replay
-    checks the children in one statement, and erasing a child removes its changes."""
+    checks the children in one query under a lock, and erasing a child removes its changes."""
     import numpy as np
     from django.db import IntegrityError
 
