@@ -29,6 +29,8 @@ from .rules.codes import (
 )
 from .rules.register import read_only
 
+Setting = Assessment._meta.get_field("setting").related_model
+
 
 @dataclass(frozen=True, slots=True)
 class Refs(Sequence):
@@ -123,23 +125,23 @@ def _code_case(column: str, codes: Sequence[str]) -> str:
     return f"COALESCE(CASE {column} {whens} END, '~')"
 
 
-# Characters per row after the four vectors: has a previous profile, SEN status, setting type
-# and request (see _sql).
-_CODE_CHARACTERS = 4
+# Characters per row after the four vectors: has a previous profile, SEN status and request
+# (see _sql).
+_CODE_CHARACTERS = 3
 # Dates of birth come as days since this day (a date minus a date is an integer in SQL).
 _EPOCH = np.datetime64("2000-01-01", "D")
 
 
 def _sql() -> str:
     """One query, one row per needs-framework version. Each row's characters (its four vectors
-    and four one-character codes) are concatenated and the whole caseload's are one string
+    and three one-character codes) are concatenated and the whole caseload's are one string
     aggregate; the numbers are integer arrays, as text that numpy parses. No aggregate has its
     own ORDER BY: PostgreSQL would sort its input once per aggregate (fifteen sorts of the
     caseload, spilling to disk), so the rows come in the order the aggregate reads them, the
-    same for every aggregate of a row, and are put in assessment id order in numpy."""
+    same for every aggregate of a row, and are put in assessment id order in numpy. Setting
+    types are looked up once per setting afterwards, not joined once per child."""
     assessment = Assessment._meta.db_table
     child = Child._meta.db_table
-    setting = Assessment._meta.get_field("setting").related_model._meta.db_table
     blank = "repeat('-', length(a.need_vector))"
     same_width = "length(p.need_vector) = length(a.need_vector)"
     characters = " || ".join(
@@ -150,7 +152,6 @@ def _sql() -> str:
             f"CASE WHEN {same_width} THEN p.need_vector ELSE {blank} END",
             f"CASE WHEN {same_width} THEN '1' ELSE '0' END",
             _code_case("c.sen_status", SEN_STATUS_CODES),
-            _code_case("s.setting_type", SETTING_TYPE_CODES),
             _code_case("a.request", REQUEST_CODES),
         )
     )
@@ -172,7 +173,6 @@ SELECT
   array_agg(c.date_of_birth - DATE '{_EPOCH}')::text
 FROM {assessment} a
 JOIN {child} c ON c.id = a.child_id
-LEFT JOIN {setting} s ON s.id = a.setting_id
 LEFT JOIN previous p ON p.child_id = a.child_id
 WHERE a.authority_id = %(authority)s AND a.status = %(complete)s
 GROUP BY a.framework_id
@@ -205,6 +205,18 @@ def _birthdays(days: np.ndarray) -> np.ndarray:
     return years * 10000 + month * 100 + day
 
 
+def _setting_types(setting_ids: set[int]) -> dict[int, int]:
+    """The type (its position in SETTING_TYPE_CODES) of each setting, by id."""
+    setting_ids.discard(-1)
+    type_index = {code: index for index, code in enumerate(SETTING_TYPE_CODES)}
+    return {
+        pk: type_index.get(setting_type, NO_VALUE)
+        for pk, setting_type in Setting.objects.filter(pk__in=setting_ids).values_list(
+            "pk", "setting_type"
+        )
+    }
+
+
 def _caseload_in_one_query(authority, today) -> list[tuple[tuple[str, ...], Caseload, Refs]]:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -220,13 +232,18 @@ def _caseload_in_one_query(authority, today) -> list[tuple[tuple[str, ...], Case
         framework.pk: framework.definition.domain_codes
         for framework in NeedsFramework.objects.filter(pk__in=[group[0] for group in groups])
     }
+    parsed = [
+        (framework_id, count, text, [_integers(column, count) for column in numbers])
+        for framework_id, count, text, *numbers in groups
+    ]
+    types_by_setting = _setting_types(
+        set(np.unique(np.concatenate([numbers[2] for *_, numbers in parsed] or [[]])).tolist())
+    )
     caseloads = []
-    for framework_id, count, text, *numbers in groups:
+    for framework_id, count, text, numbers in parsed:
         codes = codes_by_framework[framework_id]
         width = len(codes)
-        assessment_ids, child_ids, setting_ids, held_bands, born = (
-            _integers(column, count) for column in numbers
-        )
+        assessment_ids, child_ids, setting_ids, held_bands, born = numbers
         # Assessment id order, for every column alike.
         order = np.argsort(assessment_ids, kind="stable")
         record = 4 * width + _CODE_CHARACTERS
@@ -251,6 +268,13 @@ def _caseload_in_one_query(authority, today) -> list[tuple[tuple[str, ...], Case
         settings = setting_ids[order]
         known, position = np.unique(settings, return_inverse=True)
         keys = np.where(settings >= 0, position - int((known < 0).any()), NO_VALUE)
+        current_ids = tuple(int(setting) for setting in known if setting >= 0)
+        # Each current setting's type, looked up once per setting (a join would be once per
+        # child); the last entry is for no current setting (key -1).
+        type_by_key = np.array(
+            [types_by_setting.get(setting, NO_VALUE) for setting in current_ids] + [NO_VALUE],
+            dtype=np.int8,
+        )
         refs = Refs(read_only(assessment_ids[order]), read_only(child_ids[order]))
         caseload = Caseload(
             domain_codes=tuple(codes),
@@ -261,11 +285,11 @@ def _caseload_in_one_query(authority, today) -> list[tuple[tuple[str, ...], Case
             has_previous=read_only(code_columns[:, 0] == ord("1")),
             ages=read_only(ages),
             sen_status=_codes_from(code_columns[:, 1]),
-            current_setting_type=_codes_from(code_columns[:, 2]),
+            current_setting_type=read_only(type_by_key[keys]),
             current_setting=read_only(keys.astype(np.int32)),
-            setting_ids=tuple(int(setting) for setting in known if setting >= 0),
+            setting_ids=current_ids,
             held_band=read_only(held_bands[order]),
-            request=_codes_from(code_columns[:, 3]),
+            request=_codes_from(code_columns[:, 2]),
             refs=refs,
             attendance_hours=read_only(np.full(count, np.nan)),
         )
