@@ -41,6 +41,8 @@ from bench._report import Metric, Timings, rate_metric, time_rounds, timed_metri
 
 ROUNDS = int(os.environ.get("BENCH_DOCUMENT_ROUNDS", "7"))
 PROFILE_TARGET_MS = 1000
+PACK_TARGET_MS = 5000
+PACK_CASES = 10
 FLOOR_LABEL = "WeasyPrint, same HTML, no stylesheet"
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -149,6 +151,42 @@ def end_to_end(authority, assessment, user):
     return services.document_render(document.pk)
 
 
+def meeting_of_ten(authority, user):
+    """A panel meeting with ``PACK_CASES`` cases on its agenda, each child with a completed
+    needs profile (the generated caseload's open cases, first by id): made once through
+    ``panels.services.meeting_create`` and reused by later runs against the same database."""
+    import datetime
+
+    from django.utils import timezone
+
+    from assessments.models import AssessmentStatus
+    from panels import services as panel_services
+
+    location = "Bench: evidence pack of ten cases"
+    meeting = authority.meetings.filter(location=location).first()
+    if meeting is not None:
+        return meeting
+    panel = authority.panels.order_by("pk").first()
+    if panel is None:
+        panel = panel_services.panel_save(authority, name="Bench panel", members=[user], by=user)
+    cases = list(
+        authority.panel_cases.open()
+        .filter(child__assessments__status=AssessmentStatus.COMPLETE)
+        .select_related("child")
+        .distinct()
+        .order_by("pk")[:PACK_CASES]
+    )
+    if len(cases) < PACK_CASES:
+        raise SystemExit(f"Fewer than {PACK_CASES} open cases with a needs profile")
+    return panel_services.meeting_create(
+        panel,
+        starts_at=timezone.now() + datetime.timedelta(days=7),
+        location=location,
+        cases=cases,
+        by=user,
+    )
+
+
 def main() -> None:
     _dataset.django_setup()
     import logging
@@ -195,8 +233,17 @@ def main() -> None:
         services.storage().delete(document.file_name)
         Document.objects.filter(pk=document.pk).delete()
 
+    meeting = meeting_of_ten(authority, user)
+    pack_html = kinds.evidence_pack_build(authority, meeting).html
+    pack = rendering.html_to_pdf(pack_html)
+    pack_plain = rendering.html_to_pdf(pack_html, stylesheet=False)
+    (ROOT / "bench/results/evidence-pack.pdf").write_bytes(pack.pdf)
+
     variants = {
         "end to end": whole_path,
+        "pack build HTML": lambda: kinds.evidence_pack_build(authority, meeting),
+        "pack render": lambda: rendering.html_to_pdf(pack_html),
+        "pack floor": lambda: rendering.html_to_pdf(pack_html, stylesheet=False),
         "build HTML": lambda: kinds.profile_build(authority, assessment),
         "render": lambda: rendering.html_to_pdf(html),
         "floor": lambda: rendering.html_to_pdf(html, stylesheet=False),
@@ -243,6 +290,41 @@ def main() -> None:
             FLOOR_LABEL,
             unit="PDFs/h",
         ),
+        timed_metric(
+            f"evidence pack of {PACK_CASES} cases, render",
+            wall["pack render"],
+            wall["pack floor"],
+            FLOOR_LABEL,
+            target=PACK_TARGET_MS,
+        ),
+        timed_metric(
+            f"evidence pack of {PACK_CASES} cases, render, CPU",
+            cpu["pack render"],
+            cpu["pack floor"],
+            FLOOR_LABEL,
+            target=PACK_TARGET_MS,
+        ),
+        timed_metric(f"evidence pack of {PACK_CASES} cases, build HTML", wall["pack build HTML"]),
+        Metric(
+            "evidence pack render per page, CPU",
+            cpu["pack render"].p50 / pack.pages,
+            "ms",
+            cpu["pack floor"].p50 / pack_plain.pages,
+            f"{FLOOR_LABEL}, per page",
+            higher_is_better=False,
+            rounds=ROUNDS,
+        ),
+        Metric(
+            "evidence pack pages", pack.pages, "pages", pack_plain.pages, "pages with no stylesheet"
+        ),
+        rate_metric(
+            f"evidence packs of {PACK_CASES} cases per hour per worker, CPU",
+            3600,
+            cpu["pack render"],
+            cpu["pack floor"],
+            FLOOR_LABEL,
+            unit="packs/h",
+        ),
         Metric("first render in a worker", first_ms, "ms", higher_is_better=False),
         Metric("WeasyPrint import", import_ms, "ms", higher_is_better=False),
     ]
@@ -253,7 +335,12 @@ def main() -> None:
     write_report(
         "documents",
         metrics,
-        {**_dataset.context(authority), "rounds": ROUNDS, "assessment": assessment.pk},
+        {
+            **_dataset.context(authority),
+            "rounds": ROUNDS,
+            "assessment": assessment.pk,
+            "meeting": meeting.pk,
+        },
     )
 
 

@@ -262,3 +262,33 @@ def profile_and_recommendation(authority, assessment) -> dict:
         **presenters.profile_context(authority, assessment),
         **presenters.recommendation_context(authority, assessment),
     }
+
+
+def evidence_pack_context(authority, case, *, today: datetime.date | None = None) -> dict:
+    """Everything the panel reads on one case, from plain data (never a request): the needs
+    profile and recommendation, every view side by side domain by domain (where they
+    disagree), advice and the clocks. The evidence pack page and its PDF share it."""
+    from .contributions import contributor_label, side_by_side
+
+    today = today or timezone.localdate()
+    detail = case_detail(case)
+    assessment, ratings, definition = latest_profile(case.child)
+    comparison = side_by_side(definition, ratings, detail["contributions"])
+    running, done = next_steps(detail["deadlines"], today)
+    return {
+        "case": case,
+        "child": case.child,
+        "detail": detail,
+        "assessment": assessment,
+        "comparison": comparison,
+        "disagreements": [row for row in comparison if row.disagree],
+        "contributors": [
+            {"label": contributor_label(c), "contribution": c} for c in detail["contributions"]
+        ],
+        "level_names": definition.level_names,
+        "running": running,
+        "done": done,
+        "today": today,
+        "meeting": None,
+        **profile_and_recommendation(authority, assessment),
+    }

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from valuing_send.audit import audit_read
@@ -12,7 +11,6 @@ from valuing_send.core.locking import ConflictError
 from valuing_send.core.workflow import TransitionRefused
 
 from .. import queries, services
-from ..contributions import contributor_label, side_by_side
 from ..forms import DecisionForm
 from .cases import _case
 
@@ -134,28 +132,8 @@ def evidence_pack(request, pk):
     """Everything the panel needs on one case: the needs profile and recommendation, every
     view side by side domain by domain (where they disagree), advice and the clocks."""
     case = _case(request, pk)
-    detail = queries.case_detail(case)
-    assessment, ratings, definition = queries.latest_profile(case.child)
-    _audit_evidence_read(request, case, assessment, detail["contributions"])
-    comparison = side_by_side(definition, ratings, detail["contributions"])
-    today = timezone.localdate()
-    running, done = queries.next_steps(detail["deadlines"], today)
-    contributors = [
-        {"label": contributor_label(c), "contribution": c} for c in detail["contributions"]
-    ]
-    context = {
-        "case": case,
-        "child": case.child,
-        "detail": detail,
-        "assessment": assessment,
-        "comparison": comparison,
-        "disagreements": [row for row in comparison if row.disagree],
-        "contributors": contributors,
-        "level_names": definition.level_names,
-        "running": running,
-        "done": done,
-        "today": today,
-        "meeting": None,
-    }
-    context.update(queries.profile_and_recommendation(request.authority, assessment))
+    context = queries.evidence_pack_context(request.authority, case)
+    _audit_evidence_read(
+        request, case, context["assessment"], context["detail"]["contributions"]
+    )
     return render(request, "panels/evidence_pack.html", context)

@@ -8,6 +8,7 @@ the file, never in a URL), the download's file name (never a name) and the whole
 """
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +16,11 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from assessments import presenters
+from panels import queries as panel_queries
+from panels.models import LetterDetails
+from valuing_send.authorities.models import Authority
+from valuing_send.indicators import ambitions
+from valuing_send.indicators import presenters as indicator_presenters
 
 from .models import DocumentKind
 
@@ -37,6 +43,18 @@ class Kind:
     bundle_title: Callable | None = None  # subject -> title, for a zip
     bundle_filename: Callable | None = None  # subject -> file name, for a zip
     entry_name: Callable | None = None  # member -> its file's name inside the zip
+    children: Callable | None = None  # (authority, subject) -> the ids of the children shown
+
+    def children_of(self, authority, subject) -> list[int]:
+        """The children whose information the document shows, for the audit log's reads."""
+        if self.children is not None:
+            return list(self.children(authority, subject))
+        if self.members is not None:
+            return list(
+                self.members(authority, subject).order_by().values_list("child_id", flat=True)
+            )
+        child_id = getattr(subject, "child_id", None)
+        return [] if child_id is None else [child_id]
 
     @property
     def is_bundle(self) -> bool:
@@ -50,7 +68,10 @@ class Kind:
 MARKING = "OFFICIAL-SENSITIVE: personal information about a child"
 # Heading tags of a profile printed alone; in a pack each case sits one level down.
 HEADINGS = {"top": "h1", "section": "h2", "sub": "h3"}
-HEADINGS_IN_A_PACK = {"top": "h2", "section": "h3", "sub": "h4"}
+# In an evidence pack each case is an h2, so its profile sits two levels down.
+HEADINGS_IN_A_PACK = {"top": "h3", "section": "h4", "sub": "h5"}
+# A case's own sections in a pack (its recommendation among them).
+CASE_HEADINGS = {"top": "h2", "section": "h3", "sub": "h4"}
 
 
 def _assessments(authority):
@@ -121,6 +142,206 @@ def profile_entry_name(assessment) -> str:
     return f"{name}-needs-profile-{assessment.pk}.pdf"
 
 
+# Panel meetings ---------------------------------------------------------------------------
+
+
+def _meetings(authority):
+    return authority.meetings.select_related("panel")
+
+
+def meeting_agenda(meeting) -> list:
+    """The meeting's agenda in order, each item with its case and child (one query)."""
+    return list(
+        meeting.agenda.select_related(
+            "case__child__current_setting", "case__caseworker", "case__setting"
+        )
+    )
+
+
+def pack_case_context(authority, case) -> dict:
+    """One case of an evidence pack: the panels app's evidence pack context (the web page's),
+    with the needs profile prepared for print as a needs profile PDF prepares it."""
+    context = panel_queries.evidence_pack_context(authority, case)
+    # Side by side: a column for each contributor (in the order they first appear).
+    columns: list[str] = []
+    for row in context["comparison"]:
+        for view in row.views:
+            if view.label not in columns:
+                columns.append(view.label)
+    context["view_columns"] = columns
+    context["view_rows"] = [
+        {
+            "row": row,
+            "cells": [next((v for v in row.views if v.label == label), None) for label in columns],
+        }
+        for row in context["comparison"]
+    ]
+    if context["assessment"] is not None:
+        context["chart"] = for_print(context["chart"])
+        context["no_need"] = [r for r in context["rows"] if r.level == 0 and not r.evidence]
+    return {**context, "authority": authority, "h": HEADINGS_IN_A_PACK, "case_h": CASE_HEADINGS}
+
+
+def evidence_pack_build(authority, meeting) -> Source:
+    """A cover with the agenda, then each case: the clocks, every view side by side, the
+    needs profile and the recommendation."""
+    agenda = meeting_agenda(meeting)
+    when = meeting.starts_at
+    title = f"Evidence pack: {meeting.panel.name}, {_date(when)}"
+    cases = [
+        render_to_string(
+            "documents/_pack_case.html",
+            {**pack_case_context(authority, item.case), "position": item.position},
+        )
+        for item in agenda
+    ]
+    context = {
+        "authority": authority,
+        "meeting": meeting,
+        "agenda": agenda,
+        "members": list(
+            meeting.panel.memberships.filter(is_active=True)
+            .select_related("user")
+            .order_by("role", "user__full_name")
+        ),
+        "cases": cases,
+        "title": title,
+        "marking": MARKING,
+    }
+    return Source(
+        title=title,
+        filename=f"evidence-pack-meeting-{meeting.pk}.pdf",
+        html=render_to_string("documents/evidence_pack.html", context),
+    )
+
+
+def _date(value) -> str:
+    from django.utils import timezone
+
+    return f"{timezone.localtime(value):%-d %B %Y}"
+
+
+def meeting_profiles(authority, meeting):
+    """The current needs profile of every child on the meeting's agenda."""
+    return (
+        _assessments(authority)
+        .current()
+        .filter(child__panel_cases__agenda_items__meeting=meeting)
+        .distinct()
+        .order_by("child__last_name", "child__first_name", "pk")
+    )
+
+
+# Decision letters -------------------------------------------------------------------------
+
+
+def _letters(authority):
+    return authority.letters.select_related("case__child", "authority")
+
+
+# The stored letter's subject is its h2 and its sections h3 (it sits inside a page on the
+# web); alone in a PDF the subject is the document's h1.
+_LETTER_HEADINGS = re.compile(r"<(/?)h([23])\b")
+
+
+def letter_build(authority, letter) -> Source:
+    """The letter exactly as it was stored when the panel decided, on the authority's
+    letterhead, with its contact details from the letter settings."""
+    details = LetterDetails.objects.filter(authority=authority).first() or LetterDetails(
+        authority=authority
+    )
+    body = _LETTER_HEADINGS.sub(lambda m: f"<{m[1]}h{int(m[2]) - 1}", letter.html)
+    title = f"{letter.subject}: {letter.case.child.full_name}"
+    context = {
+        "authority": authority,
+        "details": details,
+        "letter": letter,
+        "case": letter.case,
+        "body": body,
+        "address_line": ", ".join(
+            line.strip() for line in details.address.splitlines() if line.strip()
+        ),
+        "title": title,
+    }
+    return Source(
+        title=title,
+        filename=f"letter-{letter.pk}.pdf",
+        html=render_to_string("documents/letter.html", context),
+    )
+
+
+# The authority's indicator report ----------------------------------------------------------
+
+
+def _authorities(authority):
+    return Authority.objects.filter(pk=authority.pk)
+
+
+def for_print_chart(chart):
+    """An indicator chart with its description in the SVG title (as ``for_print``)."""
+    return dataclasses.replace(chart, title=f"{chart.title}. {chart.description}", description="")
+
+
+def benchmark_table(tiles) -> dict:
+    """The tiles' figures beside DfE's published ones for the same measure: one column per
+    comparison (the authority's own published figure, its region, England, its neighbours)."""
+    headings: list[str] = []
+    for tile in tiles:
+        for comparison in tile.comparisons:
+            if comparison.label not in headings:
+                headings.append(comparison.label)
+    rows = []
+    for tile in tiles:
+        found = {c.label: c for c in tile.comparisons}
+        rows.append(
+            {
+                "tile": tile,
+                "cells": [found.get(label) for label in headings],
+            }
+        )
+    return {"headings": headings, "rows": rows}
+
+
+def indicator_report_context(authority) -> dict:
+    """The dashboard's headline tiles, each question group's benchmark table and the trend of
+    its first headline figure, and the ambitions scorecard: the indicator pages' presenters."""
+    dashboard = indicator_presenters.dashboard_context(authority)
+    periods = dashboard["periods"]
+    period = dashboard["period"]
+    groups = []
+    for group in dashboard["groups"]:
+        detail = indicator_presenters.group_context(
+            authority, group["name"], period=period.period if period else None, periods=periods
+        )
+        first = group["tiles"][0].indicator.id
+        trends = [
+            {"chart": for_print_chart(section["trend"]), "caption": section["trend"].title}
+            for section in detail["sections"]
+            if section["tile"].indicator.id == first
+        ]
+        groups.append({**group, "benchmarks": benchmark_table(group["tiles"]), "trends": trends})
+    scorecard = ambitions.scorecard_context(authority, period=period.period if period else None)
+    return {
+        **dashboard,
+        "groups": groups,
+        "scorecard": scorecard["rows"],
+        "overarching": scorecard["overarching"],
+    }
+
+
+def indicator_report_build(authority, subject) -> Source:
+    context = indicator_report_context(authority)
+    period = context["period"]
+    title = f"SEND indicators: {authority.name}" + (f", {period.label}" if period else "")
+    return Source(
+        title=title,
+        filename=f"indicator-report-{authority.pk}.pdf",
+        html=render_to_string(
+            "documents/indicator_report.html", {**context, "title": title, "h": HEADINGS}
+        ),
+    )
+
+
 KINDS: dict[str, Kind] = {
     kind.code: kind
     for kind in [
@@ -145,6 +366,40 @@ KINDS: dict[str, Kind] = {
             bundle_title=lambda setting: f"Needs profiles of children at {setting.name}",
             bundle_filename=lambda setting: f"needs-profiles-setting-{setting.pk}.zip",
             entry_name=profile_entry_name,
+        ),
+        Kind(
+            DocumentKind.EVIDENCE_PACK,
+            view_action="meeting.view",
+            subjects=_meetings,
+            build=evidence_pack_build,
+            children=lambda authority, meeting: (
+                meeting.agenda.order_by("position").values_list("case__child_id", flat=True)
+            ),
+        ),
+        Kind(
+            DocumentKind.MEETING_PROFILES,
+            view_action="document.bulk",
+            subjects=_meetings,
+            members=meeting_profiles,
+            member_kind=DocumentKind.PROFILE,
+            bundle_title=lambda meeting: (
+                f"Needs profiles of the children on the agenda of {meeting}"
+            ),
+            bundle_filename=lambda meeting: f"needs-profiles-meeting-{meeting.pk}.zip",
+            entry_name=profile_entry_name,
+        ),
+        Kind(
+            DocumentKind.LETTER,
+            view_action="panelcase.view",
+            subjects=_letters,
+            build=letter_build,
+            children=lambda authority, letter: [letter.case.child_id],
+        ),
+        Kind(
+            DocumentKind.INDICATOR_REPORT,
+            view_action="indicators.view",
+            subjects=_authorities,
+            build=indicator_report_build,
         ),
     ]
 }

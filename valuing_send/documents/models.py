@@ -31,6 +31,10 @@ class DocumentKind(models.TextChoices):
     PROFILE = "profile", "Needs profile"
     FAMILY_PROFILE = "family_profile", "Needs profile for the family"
     SCHOOL_PROFILES = "school_profiles", "Needs profiles of a school"
+    EVIDENCE_PACK = "evidence_pack", "Panel evidence pack"
+    MEETING_PROFILES = "meeting_profiles", "Needs profiles of a panel meeting"
+    LETTER = "letter", "Decision letter"
+    INDICATOR_REPORT = "indicator_report", "Indicator report"
 
 
 class DocumentStatus(models.TextChoices):

@@ -26,7 +26,7 @@ from valuing_send.celery import enqueue_on_commit
 from valuing_send.core.workflow import TransitionRefused, record_start, transition
 
 from .kinds import KINDS, Source
-from .models import MAX_ATTEMPTS, Document, DocumentStatus
+from .models import MAX_ATTEMPTS, Document, DocumentKind, DocumentStatus
 from .stylesheet import data_hash
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,9 @@ def storage():
     return storages["documents"]
 
 
-def _new_document(authority, kind: str, subject_id: int, source: Source, digest: str, *, by):
+def _new_document(
+    authority, kind: str, subject_id: int, source: Source, digest: str, *, by, reason: str = ""
+):
     """The stored document for this subject and data, or a new queued one (and whether new)."""
     document, created = Document.objects.get_or_create(
         authority=authority,
@@ -65,17 +67,19 @@ def _new_document(authority, kind: str, subject_id: int, source: Source, digest:
         },
     )
     if created:
-        record_start(document, by=by)
+        record_start(document, by=by, reason=reason)
     return document, created
 
 
-def document_request(authority, kind: str, subject, *, by) -> Document:
+def document_request(authority, kind: str, subject, *, by, reason: str = "") -> Document:
     """The document of ``kind`` about ``subject`` as its data is now: stored already, being
     made, or queued for a worker (after this transaction commits)."""
     source = KINDS[kind].build(authority, subject)
     digest = data_hash(source.html)
     with transaction.atomic():
-        document, created = _new_document(authority, kind, subject.pk, source, digest, by=by)
+        document, created = _new_document(
+            authority, kind, subject.pk, source, digest, by=by, reason=reason
+        )
         if created or _stale(document):
             enqueue_on_commit(RENDER_TASK, document.pk)
     return document
@@ -85,6 +89,19 @@ def _stale(document: Document) -> bool:
     return (
         not document.is_finished
         and (document.started_at or document.requested_at) < timezone.now() - STALE_AFTER
+    )
+
+
+def letter_for_family(letter) -> Document:
+    """A decision letter's PDF asked for through the parent's secure link. Nobody is signed in,
+    so the status rows name the member of staff who recorded the decision (the letter's
+    author) with the reason saying who asked."""
+    return document_request(
+        letter.authority,
+        DocumentKind.LETTER,
+        letter,
+        by=letter.created_by,
+        reason="Asked for through the parent's secure link",
     )
 
 

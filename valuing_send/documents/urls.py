@@ -16,4 +16,6 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document_detail, name="document-detail"),
     path("documents/<int:pk>/download/", views.document_download, name="document-download"),
     path("documents/<int:pk>/retry/", views.document_retry, name="document-retry"),
+    # A parent's decision letters through their secure link (no account).
+    path("views/<str:token>/letters/<int:pk>/", views.family_letter, name="family-letter"),
 ]

@@ -9,8 +9,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from panels.codes import ContributorRole
+from panels.invitations import invitation_page, problem
 from valuing_send.audit import audit_read
 from valuing_send.authorities.permissions import can
 from valuing_send.authorities.tenancy import get_or_404, requires
@@ -18,6 +21,7 @@ from valuing_send.core.workflow import TransitionRefused
 
 from . import services
 from .kinds import KINDS, Kind
+from .models import DocumentStatus
 
 
 def _kind(request, code: str) -> Kind:
@@ -94,7 +98,12 @@ def document_retry(request, pk):
 @requires("document.view")
 def document_download(request, pk):
     """The stored file, as an attachment; only a ready document has one."""
-    document = _document(request, pk)
+    return _send(request, _document(request, pk))
+
+
+def _send(request, document, *, subject=None):
+    """The stored file, once its reading is in the audit log: a read of each child it shows
+    (a needs profile's or a letter's child; every child of a pack or a zip)."""
     if not document.is_ready:
         raise Http404("This document is not ready")
     files = services.storage()
@@ -102,14 +111,13 @@ def document_download(request, pk):
         handle = files.open(document.file_name, "rb")
     except FileNotFoundError as missing:
         raise Http404("The stored file is missing") from missing
-    # A needs profile's subject is the child's assessment; a zip of many children names none.
-    subject = KINDS[document.kind].subjects(request.authority).filter(pk=document.subject_id)
-    audit_read(
-        request,
-        document,
-        description=f"Downloaded a document: {KINDS[document.kind].label}",
-        child_id=getattr(subject.first(), "child_id", None),
-    )
+    spec = KINDS[document.kind]
+    if subject is None:
+        subject = spec.subjects(request.authority).filter(pk=document.subject_id).first()
+    description = f"Downloaded a document: {spec.label}"
+    children = spec.children_of(request.authority, subject) if subject is not None else []
+    for child_id in children or [None]:
+        audit_read(request, document, description=description, child_id=child_id)
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -118,3 +126,34 @@ def document_download(request, pk):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@invitation_page(after_submission="parent")
+def family_letter(request, invitation, pk):
+    """A decision letter as a PDF through the parent's secure link: only a letter of the case
+    the link was made for (any other is the link's "not found" page), and only on a parent's
+    link. The PDF is sent once it is made; until then the page follows the worker (htmx, with
+    a plain refresh link); a failed one can be tried again (POST)."""
+    if invitation.role != ContributorRole.PARENT:
+        return problem(request, "unknown", invitation)
+    letter = invitation.case.letters.select_related("authority", "created_by").filter(pk=pk).first()
+    if letter is None:
+        return problem(request, "unknown", invitation)
+    document = services.letter_for_family(letter)
+    url = reverse("family-letter", args=[invitation.token(), letter.pk])
+    if request.method == "POST":
+        if document.status == DocumentStatus.FAILED:
+            services.document_retry(document, by=letter.created_by)
+        return redirect(url)
+    if document.is_ready and not request.htmx:
+        return _send(request, document, subject=letter)
+    context = {"invitation": invitation, "case": invitation.case, "letter": letter}
+    context.update({"document": document, "url": url, "start_url": _start(invitation)})
+    if request.htmx and request.headers.get("HX-Target") == "document-status":
+        return render(request, "documents/family_letter.html#status", context)
+    return render(request, "documents/family_letter.html", context)
+
+
+def _start(invitation) -> str:
+    return reverse("journey-start", args=[invitation.token()])
