@@ -124,7 +124,7 @@ def test_panel_member_downloads_the_evidence_pack_of_a_meeting(
 
 
 def test_parent_downloads_their_letter_through_their_link(
-    live_server, page, check_a11y, caseworker, child, decided
+    live_server, page, check_a11y, caseworker, child, framework, decided
 ):
     _, token = InvitationFactory.issue(decided.case, by=caseworker, role="parent")
     page.goto(f"{live_server.url}/views/{token}/")
