@@ -133,7 +133,5 @@ def evidence_pack(request, pk):
     view side by side domain by domain (where they disagree), advice and the clocks."""
     case = _case(request, pk)
     context = queries.evidence_pack_context(request.authority, case)
-    _audit_evidence_read(
-        request, case, context["assessment"], context["detail"]["contributions"]
-    )
+    _audit_evidence_read(request, case, context["assessment"], context["detail"]["contributions"])
     return render(request, "panels/evidence_pack.html", context)

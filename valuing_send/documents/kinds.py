@@ -221,6 +221,11 @@ def _date(value) -> str:
     return f"{timezone.localtime(value):%-d %B %Y}"
 
 
+def agenda_children(authority, meeting):
+    """The children whose cases are on the meeting's agenda (a pack shows each)."""
+    return meeting.agenda.order_by("position").values_list("case__child_id", flat=True)
+
+
 def meeting_profiles(authority, meeting):
     """The current needs profile of every child on the meeting's agenda."""
     return (
@@ -372,9 +377,7 @@ KINDS: dict[str, Kind] = {
             view_action="meeting.view",
             subjects=_meetings,
             build=evidence_pack_build,
-            children=lambda authority, meeting: (
-                meeting.agenda.order_by("position").values_list("case__child_id", flat=True)
-            ),
+            children=agenda_children,
         ),
         Kind(
             DocumentKind.MEETING_PROFILES,
