@@ -23,6 +23,7 @@ from tests.indicators.conftest import (  # noqa: F401 - fixtures
     published_small,
 )
 from tests.panels.factories import InvitationFactory
+from valuing_send.audit.models import Action, AuditEvent
 from valuing_send.documents import services
 from valuing_send.documents.models import Document, DocumentKind, DocumentStatus
 from valuing_send.indicators import snapshots
@@ -356,3 +357,74 @@ def test_only_a_parents_link_downloads_letters(client, amy_case, caseworker, let
     response = client.get(reverse("family-letter", args=[setting_token, letter.pk]))
     assert response.status_code == 404
     assert not Document.objects.exists()
+
+
+# --- Each download is a read of the children it shows (the audit log) ----------------------
+
+
+def _download(client, document):
+    response = client.get(reverse("document-download", args=[document.pk]))
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
+    return response
+
+
+def _reads(**filters):
+    return list(
+        AuditEvent.objects.filter(
+            action=Action.READ, object_type="documents.document", **filters
+        ).order_by("pk")
+    )
+
+
+def test_staff_downloading_a_letter_is_a_read_of_the_letters_child(
+    client_as, caseworker, letter, made
+):
+    document, _ = made("letter", letter)
+    _download(client_as(caseworker), document)
+    (read,) = _reads(user_id=caseworker.pk)
+    assert read.object_id == str(document.pk)
+    assert read.child_id == letter.case.child_id
+    assert read.authority_id == letter.authority_id
+    assert read.description == "Downloaded a document: Decision letter"
+    assert read.invitation_id is None and read.actor == caseworker.email
+
+
+def test_downloading_an_evidence_pack_is_a_read_of_each_child_on_the_agenda(
+    client_as, panel_member, meeting, amy_case, ben_case, made
+):
+    document, _ = made("evidence_pack", meeting)
+    _download(client_as(panel_member), document)
+    reads = _reads(user_id=panel_member.pk)
+    assert [r.child_id for r in reads] == [amy_case.child_id, ben_case.child_id]
+    assert {r.object_id for r in reads} == {str(document.pk)}
+    assert {r.description for r in reads} == {"Downloaded a document: Panel evidence pack"}
+
+
+def test_downloading_a_meeting_zip_is_a_read_of_each_child_in_it(
+    client_as, manager, meeting, amy_case, ben_case, django_capture_on_commit_callbacks
+):
+    client = client_as(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("document-bundle", args=["meeting_profiles", meeting.pk]))
+    _download(client, Document.objects.get(kind="meeting_profiles"))
+    reads = _reads(user_id=manager.pk)
+    assert sorted(r.child_id for r in reads) == sorted([amy_case.child_id, ben_case.child_id])
+
+
+def test_a_parents_letter_download_is_a_read_by_their_invitation(
+    client, amy_case, parent_link, letter, django_capture_on_commit_callbacks
+):
+    url = reverse("family-letter", args=[parent_link, letter.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url)  # asked for: made by the worker
+    assert not _reads()  # nothing sent yet, nothing read
+    response = client.get(url)
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
+    invitation = amy_case.invitations.get()
+    (read,) = _reads()
+    assert (read.invitation_id, read.user_id) == (invitation.pk, None)
+    assert read.actor == f"invitation {invitation.pk}"
+    assert read.child_id == amy_case.child_id
+    assert parent_link not in read.path  # never the secure link's token

@@ -244,10 +244,8 @@ class TestZipOfASchool:
         assert download["Content-Type"] == "application/zip"
         assert b"jones-amy-needs-profile" in b"".join(download.streaming_content)
         (read,) = AuditEvent.objects.filter(action=Action.READ, user_id=manager.pk)
-        assert (read.object_id, read.child_id) == (
-            str(bundle.pk),
-            None,
-        )  # many children, none named
+        # A read of each child whose profile is in it (here one).
+        assert (read.object_id, read.child_id) == (str(bundle.pk), assessment.child_id)
 
     def test_progress_is_shown_while_it_is_built(self, client_as, manager, oakfield, monkeypatch):
         monkeypatch.setattr(services, "enqueue_on_commit", lambda *args: None)
