@@ -254,6 +254,9 @@ MATRIX: dict[str, Row] = {
     "document-detail": every_role(OK, pk="document"),
     "document-download": every_role(NOT_FOUND, pk="document"),
     "document-retry": every_role(REDIRECT, pk="document"),
+    # A decision letter as a PDF through the parent's secure link (the token is the
+    # credential, as on the journey's pages): the page follows the worker until it is made.
+    "family-letter": every_role(OK, anonymous=OK, scoped=False, token=LINK, pk="parent_letter"),
     # DfE's published figures, the same for everyone who may see them
     "national-table": row(FORBIDDEN, FORBIDDEN, OK, OK),
     "national-ranking": row(FORBIDDEN, FORBIDDEN, OK, OK),
@@ -372,3 +375,15 @@ def test_the_matrix_size(world, django_db_blocker):
     print(f"\nPermission matrix: {len(ENDPOINTS)} URLs × {personas} personas, {requests} requests")
     assert set(clients) == {*PERSONAS, ANONYMOUS, INVITATION_HOLDER}
     assert requests >= len(ENDPOINTS) * personas
+
+
+def test_a_parents_link_downloads_no_other_cases_letter(world, django_db_blocker):
+    """The family-letter row uses the parent's own letter; with their own token, another case's
+    letter (of their authority, or of the other one) is the link's "not found" page."""
+    sides, clients = world
+    token = sides["a"].objects[LINK]
+    holder = clients[INVITATION_HOLDER]
+    with django_db_blocker.unblock():
+        for letter in (sides["a"].objects["letter"], sides["b"].objects["parent_letter"]):
+            url = reverse("family-letter", kwargs={"token": token, "pk": letter.pk})
+            assert _status(holder, "GET", url) == NOT_FOUND, url

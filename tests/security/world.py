@@ -105,6 +105,13 @@ def _side(label: str, la_code: str) -> Side:
         status=DocumentStatus.FAILED, error="OSError: the worker stopped", attempts=3
     )
     side.objects["failed_document"] = failed
+    # The PDF of the parent's letter failed too: their link's page offers to try again.
+    from valuing_send.documents.services import letter_for_family
+
+    failed_letter = letter_for_family(side.objects["parent_letter"])
+    Document.objects.filter(pk=failed_letter.pk).update(
+        status=DocumentStatus.FAILED, error="OSError: the worker stopped", attempts=3
+    )
     side.objects.update(
         child=child,
         setting=setting,
@@ -190,12 +197,25 @@ def _panel_objects(side: Side, child, other_child) -> dict:
             by=caseworker,
         )
     parent = invitations.pop(ContributorRole.PARENT)
+    # A decision letter on the parent's own case, as a decision on it would store one (the
+    # case itself stays at the stage the case pages need): what their link downloads.
+    from panels.models import Letter
+
+    parent_letter = Letter.objects.create(
+        authority=side.authority,
+        case=case,
+        kind=Letter.Kind.NOT_ASSESS,
+        subject="Decision not to assess",
+        html="<h2>Decision not to assess</h2><h3>Reasons</h3><p>Needs are met.</p>",
+        created_by=panel_member,
+    )
     return {
         "case": case,
         "ready_case": ready,
         "assessing_case": assessing,
         "advice": advice,
         "letter": decided.letters.get(),
+        "parent_letter": parent_letter,
         "panel": panel,
         "meeting": meeting,
         "invitation_record": parent,
