@@ -157,7 +157,10 @@ def test_the_evidence_pack_has_the_agenda_then_each_case_with_views_side_by_side
     assert "Pictures and a quiet room" in text  # in their words
     assert f"{amy_case.next_due:%-d %B %Y}" in text  # the clock
     stored = amy_case.child.assessments.get().recommendations.current().get()
-    assert stored.result["tier_name"] in text and "How this was worked out" in text
+    assert stored.result["tier_name"] in text
+    # The provision's total, with its items and the trace left to each child's profile PDF.
+    assert "Provision that meets the needs" not in text and "How this was worked out" not in text
+    assert "itemises the provision" in text
     assert document.filename == f"evidence-pack-meeting-{meeting.pk}.pdf"
     assert document.pages >= 5
 

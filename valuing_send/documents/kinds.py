@@ -177,6 +177,11 @@ def pack_case_context(authority, case) -> dict:
         for row in context["comparison"]
     ]
     if context["assessment"] is not None:
+        result = context.get("result")
+        if result is not None:
+            context["provision_items"] = len(result.get("provision") or []) + len(
+                result.get("family_support") or []
+            )
         context["chart"] = for_print(context["chart"])
         context["no_need"] = [r for r in context["rows"] if r.level == 0 and not r.evidence]
     return {**context, "authority": authority, "h": HEADINGS_IN_A_PACK, "case_h": CASE_HEADINGS}
