@@ -251,12 +251,13 @@ NOT_AN_EDIT = {
     "ruleset-copy": "makes a new draft",
     "replay-start": "asks for a new replay",
     "replay-retry": "asks again for a replay that failed or stalled (checked under a row lock)",
-    "subject-access-export": "reads only",
+    "subject-access-export": "reads only, or asks for a new PDF of what it read",
     # Documents: asking for a PDF or a zip makes a new one, or returns the stored one when the
     # data has not changed (keyed by a hash of it); trying again moves only a failed one.
     "document-create": "asks for a PDF of the data as it is now",
     "document-bundle": "asks for a zip of the PDFs as they are now",
     "document-retry": "queues a failed document again (a workflow move from failed only)",
+    "family-letter": "asks again for a letter's PDF that failed (only a failed one moves)",
     # Panels: each adds a row (a case, a view, an exception, advice asked, a disagreement, an
     # invitation, a declared conflict) beside the case; the case's own edits carry its version.
     "case-start": "chooses the kind of a new case",

@@ -1,6 +1,6 @@
 from django import forms
 
-from valuing_send.core.forms import GovukForm
+from valuing_send.core.forms import GovukForm, GovukRadios
 
 from .models import Action
 
@@ -41,3 +41,16 @@ class ExportForm(GovukForm):
         help_text="For example, the subject access request's reference and who asked. It is kept in the audit log.",
         error_messages={"required": "Enter why you are exporting this child's information"},
     )
+    file_format = forms.ChoiceField(
+        label="As",
+        required=False,
+        choices=[
+            ("json", "A JSON file, for another system"),
+            ("pdf", "A PDF document, to read or to send to the person who asked"),
+        ],
+        initial="json",
+        widget=GovukRadios,
+    )
+
+    def wants_pdf(self) -> bool:
+        return self.cleaned_data.get("file_format") == "pdf"

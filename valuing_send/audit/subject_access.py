@@ -69,14 +69,22 @@ register("replay_results", _replay_changes)
 
 
 def export(child, *, by) -> dict:
+    return {
+        "about": "Everything Valuing SEND holds about this child, for a subject access request",
+        "generated_at": timezone.now().isoformat(),
+        "generated_by": by.email,
+        **held_about(child),
+    }
+
+
+def held_about(child) -> dict:
+    """The export's content (the JSON file's and the PDF's): the authority, the child's record,
+    every registered section and the access log."""
     authority = child.authority
     record = row(child)
     record["current_setting_name"] = child.current_setting.name if child.current_setting else None
     record["caseworker_name"] = child.caseworker.full_name if child.caseworker else None
     return {
-        "about": "Everything Valuing SEND holds about this child, for a subject access request",
-        "generated_at": timezone.now().isoformat(),
-        "generated_by": by.email,
         "authority": {"name": authority.name, "la_code": authority.la_code},
         "child": record,
         **{name: fn(child) for name, fn in _sections.items()},

@@ -5,7 +5,7 @@ import json
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from valuing_send.authorities.tenancy import get_or_404, requires
@@ -84,8 +84,11 @@ def subject_access_export(request, pk):
                 object_id=child.pk,
                 child_id=child.pk,
                 authority_id=child.authority_id,
-                description="Exported everything held about the child (subject access)",
+                description="Exported everything held about the child (subject access)"
+                + (" as a PDF" if form.wants_pdf() else ""),
             )
+        if form.wants_pdf():
+            return redirect("document-detail", pk=_subject_access_pdf(request, child, form).pk)
         body = json.dumps(subject_access.export(child, by=request.user), indent=2, default=str)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         # The file name carries the record number only: no name in a download's name either.
@@ -98,4 +101,18 @@ def subject_access_export(request, pk):
         "audit/export.html",
         {"form": form, "child": child},
         status=400 if form.errors else 200,
+    )
+
+
+def _subject_access_pdf(request, child, form):
+    """The same content as a PDF, made by a worker through the one rendering service; its page
+    follows the worker and offers the download (admins only: the kind needs audit.export)."""
+    from valuing_send.documents import services as documents
+
+    return documents.document_request(
+        request.authority,
+        "subject_access",
+        child,
+        by=request.user,
+        reason=f"Subject access: {form.cleaned_data['reason']}",
     )

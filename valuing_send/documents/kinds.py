@@ -44,6 +44,9 @@ class Kind:
     bundle_filename: Callable | None = None  # subject -> file name, for a zip
     entry_name: Callable | None = None  # member -> its file's name inside the zip
     children: Callable | None = None  # (authority, subject) -> the ids of the children shown
+    # Asked for on a page of its own (with what that page asks, such as a reason), never
+    # through document-create.
+    own_page: bool = False
 
     def children_of(self, authority, subject) -> list[int]:
         """The children whose information the document shows, for the audit log's reads."""
@@ -352,6 +355,37 @@ def indicator_report_build(authority, subject) -> Source:
     )
 
 
+# Everything held about a child (subject access) -------------------------------------------
+
+
+def _children(authority):
+    return authority.children.select_related("current_setting", "caseworker", "authority")
+
+
+def subject_access_build(authority, child) -> Source:
+    """The subject-access export's content (the JSON file's), laid out by ``documents.held``."""
+    from django.utils import timezone
+
+    from valuing_send.audit.subject_access import held_about
+
+    from . import held
+
+    title = f"Everything held about {child.full_name}"
+    context = {
+        "authority": authority,
+        "child": child,
+        "title": title,
+        "marking": MARKING,
+        "made_at": timezone.localtime(),
+        "sections": held.sections(held_about(child)),
+    }
+    return Source(
+        title=title,
+        filename=f"child-{child.pk}-subject-access.pdf",
+        html=render_to_string("documents/subject_access.html", context),
+    )
+
+
 KINDS: dict[str, Kind] = {
     kind.code: kind
     for kind in [
@@ -408,6 +442,14 @@ KINDS: dict[str, Kind] = {
             view_action="indicators.view",
             subjects=_authorities,
             build=indicator_report_build,
+        ),
+        Kind(
+            DocumentKind.SUBJECT_ACCESS,
+            view_action="audit.export",
+            subjects=_children,
+            build=subject_access_build,
+            children=lambda authority, child: [child.pk],
+            own_page=True,
         ),
     ]
 }

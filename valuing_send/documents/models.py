@@ -35,6 +35,7 @@ class DocumentKind(models.TextChoices):
     MEETING_PROFILES = "meeting_profiles", "Needs profiles of a panel meeting"
     LETTER = "letter", "Decision letter"
     INDICATOR_REPORT = "indicator_report", "Indicator report"
+    SUBJECT_ACCESS = "subject_access", "Everything held about a child (subject access)"
 
 
 class DocumentStatus(models.TextChoices):

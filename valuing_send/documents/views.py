@@ -46,6 +46,8 @@ def document_create(request, kind, subject_pk):
     spec = _kind(request, kind)
     if spec.is_bundle:
         raise Http404("Zips are asked for with document-bundle")
+    if spec.own_page:
+        raise Http404("This kind is asked for on its own page")
     subject = get_or_404(spec.subjects(request.authority), pk=subject_pk)
     document = services.document_request(request.authority, kind, subject, by=request.user)
     return redirect("document-detail", pk=document.pk)
@@ -71,7 +73,9 @@ def document_detail(request, pk):
     context = {"document": document, "label": KINDS[document.kind].label}
     if request.htmx and request.headers.get("HX-Target") == "document-status":
         return render(request, "documents/document_detail.html#status", context)
-    if document.is_ready and not document.is_bundle:
+    # A kind asked for on its own page (a subject-access export) is a dated snapshot, made
+    # again from that page, so it is not compared with the information as it is now.
+    if document.is_ready and not document.is_bundle and not KINDS[document.kind].own_page:
         context["current"] = _is_current(request, document)
     context["status_changes"] = list(document.status_changes.select_related("by"))
     return render(request, "documents/document_detail.html", context)
