@@ -1,7 +1,8 @@
 """Each kind of document downloaded once, by the role that uses it: a caseworker the needs
 profile, the family's version and a decision letter; a panel member the evidence pack of a
 meeting; a manager every profile of a school and of a meeting as zips and the indicator
-report; a parent their letter through their secure link. axe on every page on the way. (Tasks run in-process in the live server; tests/integration covers the real
+report; a parent their letter through their secure link; an admin everything held about a
+child (subject access) as a PDF. axe on every page on the way. (Tasks run in-process in the live server; tests/integration covers the real
 worker.)"""
 
 import datetime
@@ -169,3 +170,22 @@ def test_manager_downloads_the_zips_of_a_school_and_a_meeting_and_the_indicator_
     text = _pdf_text(download.value.path())
     assert "SEND indicators: Northshire County Council" in text
     assert "The 10 system ambitions" in text
+
+
+def test_admin_exports_everything_held_about_a_child_as_a_pdf(
+    live_server, page, check_a11y, admin, caseworker, child, framework
+):
+    complete_assessment(child, caseworker, {"speech_language": 3})
+    sign_in(page, live_server, admin.email, PASSWORD)
+    page.goto(f"{live_server.url}/audit/children/{child.pk}/export/")
+    check_a11y(page, "subject access export")
+    page.get_by_label("Why are you exporting this child's information?").fill("SAR 2026-090")
+    page.get_by_label("A PDF document, to read or to send to the person who asked").check()
+    page.get_by_role("button", name="Export").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Everything held about Amy Jones")
+    expect(page.get_by_role("heading", name="The PDF is ready")).to_be_visible()
+    check_a11y(page, "subject access PDF ready")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=f"Download child-{child.pk}-subject-access.pdf").click()
+    text = _pdf_text(download.value.path())
+    assert "Everything held about Amy Jones" in text and "SAR 2026-090" in text
