@@ -422,3 +422,117 @@ def test_replay_changes_naming_an_erased_child_are_refused_and_erasing_removes_t
     assert not run.changes.filter(child_id=change.child_id).exists()
     assert not ReplayChange.objects.filter(assessment_id=change.assessment_id).exists()
     assert run.changes.exists()
+
+
+def _advisory_waiters() -> int:
+    """Sessions of this database waiting for an advisory lock."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND wait_event = 'advisory'"
+        )
+        return cursor.fetchone()[0]
+
+
+def _in_thread(work, outcome: dict, name: str):
+    """Run ``work`` in its own thread, so on its own database connection, keeping what it
+    returned or raised under ``name``."""
+    import threading
+
+    from django.db import connection
+
+    def run():
+        try:
+            outcome[name] = work()
+        except Exception as error:  # the test asserts on it
+            outcome[name] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    return thread
+
+
+def _wait_for_a_waiter() -> bool:
+    import time
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if _advisory_waiters():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("first", ["erase", "replay"])
+def test_erasing_a_child_and_writing_a_replay_wait_for_each_other_on_two_connections(
+    first, caseload, draft, manager, authority_a, monkeypatch
+):
+    """The lock that stands in for ReplayChange's foreign keys, between two real sessions:
+    whichever of erasing a child and writing a replay's changes comes second waits for the
+    first to commit. Erasing first: the replay then finds the child gone and is refused.
+    Replaying first: the erasure then finds the changes committed and removes them with the
+    child. Without the lock, either order leaves changes naming a child that no longer
+    exists."""
+    import threading
+
+    import numpy as np
+    from django.db import IntegrityError, connection, transaction
+
+    from assessments import replays, services
+    from assessments.models import Child
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the lock is PostgreSQL's (SQLite writes one transaction at a time)")
+    monkeypatch.setattr(replays, "enqueue_on_commit", lambda *args, **kwargs: None)
+    run = replays.replay_start(authority_a, draft, by=manager)
+    child = caseload[0]
+    assessment = child.assessments.get(status="complete")
+    ids = (np.array([assessment.pk]), np.array([child.pk]))
+    values = {key: np.zeros(1, dtype=np.int64) for key in replays.COLUMNS}
+    holding, release = threading.Event(), threading.Event()
+
+    def hold(step):
+        def work():
+            with transaction.atomic():
+                step()
+                holding.set()
+                assert release.wait(20), "the test never let the first transaction commit"
+            return "committed"
+
+        return work
+
+    def erase():
+        services.child_erase(Child.objects.get(pk=child.pk), by=None)
+
+    def write():
+        replays.write_changes(run, ids, np.arange(1), values, values)
+
+    def second():
+        with transaction.atomic():
+            (write if first == "erase" else erase)()
+        return "committed"
+
+    outcome = {}
+    first_thread = _in_thread(hold(erase if first == "erase" else write), outcome, "first")
+    assert holding.wait(20), outcome.get("first")
+    second_thread = _in_thread(second, outcome, "second")
+    try:
+        assert _wait_for_a_waiter(), "the second transaction did not wait for the lock"
+        assert second_thread.is_alive() and "second" not in outcome
+    finally:
+        release.set()
+        first_thread.join(20)
+        second_thread.join(20)
+    assert outcome["first"] == "committed"
+    assert not Child.objects.filter(pk=child.pk).exists()
+    assert not ReplayChange.objects.filter(child_id=child.pk).exists()
+    if first == "erase":
+        assert isinstance(outcome["second"], IntegrityError)
+        assert "1 of the children this replay changes were erased" in str(outcome["second"])
+    else:
+        assert outcome["second"] == "committed"
