@@ -92,6 +92,25 @@ def client_as(client):
     return sign_in
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Passwords hashed with MD5 in tests, as Django's testing guide advises: the production
+    hasher (PBKDF2, about 0.5 s a password here) would otherwise run for every user a fixture
+    or factory makes and for every sign-in a test posts. What the tests check of passwords
+    (validators, sign-in, lockout, changes) does not depend on the hasher."""
+    from django.conf import settings
+    from django.contrib.auth import hashers
+
+    previous = settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
+    yield
+    settings.PASSWORD_HASHERS = previous
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
+
+
 @pytest.fixture(autouse=True)
 def tasks_run_in_process(request):
     """Tasks run eagerly unless the test is an integration test with a real worker: the suite
