@@ -2,7 +2,7 @@
 the compact vectors stored when it was completed. Replays read it; indicators will too.
 
 On PostgreSQL the whole caseload is one SQL query: per needs-framework version, the vectors
-and codes of every profile come back as one string (``string_agg``) and the numbers as
+and codes of every profile come back as a few strings (``string_agg``) and the numbers as
 integer arrays, so they go straight into numpy without a Python object per child. Elsewhere (SQLite,
 the embedded default) the same columns are read row by row through the ORM. Both give the
 same Caseload (a test holds them together)."""
@@ -128,14 +128,17 @@ def _code_case(column: str, codes: Sequence[str]) -> str:
 # Characters per row after the four vectors: has a previous profile, SEN status and request
 # (see _sql).
 _CODE_CHARACTERS = 3
+# String aggregates per framework version: the four vectors, then the codes.
+_STRINGS = 5
 # Dates of birth come as days since this day (a date minus a date is an integer in SQL).
 _EPOCH = np.datetime64("2000-01-01", "D")
 
 
 def _sql() -> str:
-    """One query, one row per needs-framework version. Each row's characters (its four vectors
-    and three one-character codes) are concatenated and the whole caseload's are one string
-    aggregate; the numbers are integer arrays, as text that numpy parses. No aggregate has its
+    """One query, one row per needs-framework version. Each of the four vectors is one string
+    aggregate over the caseload and the three one-character codes a fifth (concatenating each
+    row's characters first cost more: about 25 ms of 230 at Kent); the numbers are integer
+    arrays, as text that numpy parses. No aggregate has its
     own ORDER BY: PostgreSQL would sort its input once per aggregate (fifteen sorts of the
     caseload, spilling to disk), so the rows come in the order the aggregate reads them, the
     same for every aggregate of a row, and are put in assessment id order in numpy. Setting
@@ -144,17 +147,20 @@ def _sql() -> str:
     child = Child._meta.db_table
     blank = "repeat('-', length(a.need_vector))"
     same_width = "length(p.need_vector) = length(a.need_vector)"
-    characters = " || ".join(
-        (
-            "a.need_vector",
-            f"COALESCE(NULLIF(a.ability_vector, ''), {blank})",
-            f"COALESCE(NULLIF(a.family_vector, ''), {blank})",
-            f"CASE WHEN {same_width} THEN p.need_vector ELSE {blank} END",
-            f"CASE WHEN {same_width} THEN '1' ELSE '0' END",
-            _code_case("c.sen_status", SEN_STATUS_CODES),
-            _code_case("a.request", REQUEST_CODES),
-        )
+    parts = (
+        "a.need_vector",
+        f"COALESCE(NULLIF(a.ability_vector, ''), {blank})",
+        f"COALESCE(NULLIF(a.family_vector, ''), {blank})",
+        f"CASE WHEN {same_width} THEN p.need_vector ELSE {blank} END",
+        " || ".join(
+            (
+                f"CASE WHEN {same_width} THEN '1' ELSE '0' END",
+                _code_case("c.sen_status", SEN_STATUS_CODES),
+                _code_case("a.request", REQUEST_CODES),
+            )
+        ),
     )
+    characters = ",\n  ".join(f"string_agg({part}, '')" for part in parts)
     return f"""
 WITH previous AS (
   SELECT DISTINCT ON (child_id) child_id, need_vector
@@ -165,7 +171,7 @@ WITH previous AS (
 SELECT
   a.framework_id,
   count(*),
-  string_agg({characters}, ''),
+  {characters},
   array_agg(a.id)::text,
   array_agg(a.child_id)::text,
   array_agg(COALESCE(a.setting_id, -1))::text,
@@ -205,16 +211,23 @@ def _birthdays(days: np.ndarray) -> np.ndarray:
     return years * 10000 + month * 100 + day
 
 
-def _setting_types(setting_ids: set[int]) -> dict[int, int]:
-    """The type (its position in SETTING_TYPE_CODES) of each setting, by id."""
-    setting_ids.discard(-1)
+def _setting_types(setting_ids: np.ndarray) -> dict[int, int]:
+    """The type (its position in SETTING_TYPE_CODES) of each setting, by id: one query with the
+    ids as one array parameter (``pk__in`` would write a placeholder per setting, about 900 at
+    Kent, which psycopg parses and fills one by one: a tenth of the replay)."""
     type_index = {code: index for index, code in enumerate(SETTING_TYPE_CODES)}
-    return {
-        pk: type_index.get(setting_type, NO_VALUE)
-        for pk, setting_type in Setting.objects.filter(pk__in=setting_ids).values_list(
-            "pk", "setting_type"
+    table = connection.ops.quote_name(Setting._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, setting_type FROM {table} WHERE id = ANY(%s::bigint[])",
+            [int_array(setting_ids[setting_ids >= 0])],
         )
-    }
+        return {pk: type_index.get(setting_type, NO_VALUE) for pk, setting_type in cursor}
+
+
+def int_array(values: np.ndarray) -> str:
+    """Integers as the text of a PostgreSQL array ('{1,2,3}'), one parameter however many."""
+    return "{" + ",".join(map(str, values.tolist())) + "}"
 
 
 def _caseload_in_one_query(authority, today) -> list[tuple[tuple[str, ...], Caseload, Refs]]:
@@ -233,26 +246,33 @@ def _caseload_in_one_query(authority, today) -> list[tuple[tuple[str, ...], Case
         for framework in NeedsFramework.objects.filter(pk__in=[group[0] for group in groups])
     }
     parsed = [
-        (framework_id, count, text, [_integers(column, count) for column in numbers])
-        for framework_id, count, text, *numbers in groups
+        (
+            row[0],
+            row[1],
+            row[2 : 2 + _STRINGS],
+            [_integers(column, row[1]) for column in row[2 + _STRINGS :]],
+        )
+        for row in groups
     ]
     types_by_setting = _setting_types(
-        set(np.unique(np.concatenate([numbers[2] for *_, numbers in parsed] or [[]])).tolist())
+        np.unique(np.concatenate([numbers[2] for *_, numbers in parsed] or [[]]).astype(np.int64))
     )
     caseloads = []
-    for framework_id, count, text, numbers in parsed:
+    for framework_id, count, texts, numbers in parsed:
         codes = codes_by_framework[framework_id]
         width = len(codes)
         assessment_ids, child_ids, setting_ids, held_bands, born = numbers
         # Assessment id order, for every column alike.
         order = np.argsort(assessment_ids, kind="stable")
-        record = 4 * width + _CODE_CHARACTERS
-        raw = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-        if len(raw) != count * record:
-            raise ValueError(
-                f"the caseload's vectors must have {width} characters each, one per domain"
-            )
-        rows = raw.reshape(count, record)[order]
+        pieces = []
+        for text, part_width in zip(texts, (width,) * 4 + (_CODE_CHARACTERS,), strict=True):
+            piece = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+            if len(piece) != count * part_width:
+                raise ValueError(
+                    f"the caseload's vectors must have {width} characters each, one per domain"
+                )
+            pieces.append(piece.reshape(count, part_width))
+        rows = np.hstack(pieces)[order]
 
         def block(part, maximum, missing, what, rows=rows, width=width):
             return read_only(

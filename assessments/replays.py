@@ -21,7 +21,7 @@ from django.utils import timezone
 from valuing_send.celery import enqueue_on_commit
 from valuing_send.core.workflow import record_start, transition
 
-from .caseload import caseload_for
+from .caseload import caseload_for, int_array
 from .models import Child, ReplayChange, ReplayRun, ReplayStatus, RuleSetVersion
 from .recommendations import register_for
 from .rules import evaluate_caseload
@@ -241,7 +241,9 @@ def _check_children(run, child_ids: np.ndarray) -> None:
     wanted = np.unique(child_ids)
     table = connection.ops.quote_name(Child._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {table} WHERE id = ANY(%s)", [wanted.tolist()])
+        cursor.execute(
+            f"SELECT count(*) FROM {table} WHERE id = ANY(%s::bigint[])", [int_array(wanted)]
+        )
         (kept,) = cursor.fetchone()
     if kept != len(wanted):
         raise IntegrityError(

@@ -6,7 +6,7 @@ Run from the repository root against the bench database (scripts/bench.sh sets i
 
 Measures, each the median of the same number of rounds as its floor, with the load average:
 - **read**: ``caseload_for``, one SQL query straight into numpy arrays (each row's vectors and
-  codes concatenated into one string aggregate, the numbers as integer arrays, no aggregate
+  codes as a few string aggregates, the numbers as integer arrays, no aggregate
   sorting its own input; setting types looked up per setting), and, for comparison, the
   row-by-row ORM reader.
 - **points, bands and amounts** (``funding_in``) and the **whole batch**
