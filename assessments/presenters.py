@@ -306,3 +306,62 @@ def recommendation_context(authority, assessment) -> dict:
         "stale_rule_set": stored.rule_set_id != active.pk,
         "provisional": False,
     }
+
+
+def child_rows(children, *, by_review: bool) -> str:
+    """The children list's table rows as HTML, written in one pass: the same markup the
+    template loop wrote, at a fraction of its cost (25 rows of eight cells, a link and two
+    dates each, were a third of the page's time through the template engine). Every value is
+    escaped by ``format_html``."""
+    from django.urls import reverse
+    from django.utils.dates import MONTHS_3
+    from django.utils.html import format_html, format_html_join
+
+    from .templatetags.assessment_tags import need_label, sen_status_label
+
+    months = [""] + [str(MONTHS_3[month]).title() for month in range(1, 13)]
+
+    def day(value) -> str:
+        return f"{value.day} {months[value.month]} {value.year}" if value else ""
+
+    def row(child):
+        need = (
+            format_html(
+                '<abbr title="{}">{}</abbr>', need_label(child.primary_need), child.primary_need
+            )
+            if child.primary_need
+            else "–"
+        )
+        review = (
+            format_html('<td class="govuk-table__cell">{}</td>', day(child.next_review_date))
+            if by_review
+            else ""
+        )
+        setting = child.current_setting.name if child.current_setting_id else ""
+        caseworker = child.caseworker.full_name if child.caseworker_id else ""
+        return (
+            reverse("child-detail", args=[child.pk]),
+            child.last_name,
+            child.first_name,
+            day(child.date_of_birth),
+            child.upn or "–",
+            sen_status_label(child.sen_status),
+            need,
+            setting or "–",
+            caseworker or "Not allocated",
+            review,
+        )
+
+    return format_html_join(
+        "\n",
+        '<tr class="govuk-table__row">'
+        '<td class="govuk-table__cell"><a class="govuk-link" href="{}">{}, {}</a></td>'
+        '<td class="govuk-table__cell">{}</td>'
+        '<td class="govuk-table__cell">{}</td>'
+        '<td class="govuk-table__cell">{}</td>'
+        '<td class="govuk-table__cell">{}</td>'
+        '<td class="govuk-table__cell">{}</td>'
+        '<td class="govuk-table__cell">{}</td>'
+        "{}</tr>",
+        (row(child) for child in children),
+    )

@@ -76,6 +76,7 @@ def child_list(request):
         "form": form,
         "filters_html": _filters_html(request, form, filtered),
         "page": page,
+        "rows": presenters.child_rows(page.object_list, by_review=bool(filters.get("review"))),
         "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
         "query": query.urlencode(),
         "filtered": filtered,
