@@ -314,15 +314,11 @@ def child_rows(children, *, by_review: bool) -> str:
     dates each, were a third of the page's time through the template engine). Every value is
     escaped by ``format_html``."""
     from django.urls import reverse
-    from django.utils.dates import MONTHS_3
     from django.utils.html import format_html, format_html_join
 
+    from valuing_send.core.rows import day_month_year as day
+
     from .templatetags.assessment_tags import need_label, sen_status_label
-
-    months = [""] + [str(MONTHS_3[month]).title() for month in range(1, 13)]
-
-    def day(value) -> str:
-        return f"{value.day} {months[value.month]} {value.year}" if value else ""
 
     def row(child):
         need = (
@@ -337,8 +333,8 @@ def child_rows(children, *, by_review: bool) -> str:
             if by_review
             else ""
         )
-        setting = child.current_setting.name if child.current_setting_id else ""
-        caseworker = child.caseworker.full_name if child.caseworker_id else ""
+        setting = child.current_setting.name if child.current_setting else ""
+        caseworker = child.caseworker.full_name if child.caseworker else ""
         return (
             reverse("child-detail", args=[child.pk]),
             child.last_name,

@@ -1,18 +1,15 @@
-import hashlib
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from valuing_send.audit import audit_read, record
 from valuing_send.audit.models import Action
 from valuing_send.authorities.tenancy import get_or_404, requires
+from valuing_send.core.cache import cached_fragment
 from valuing_send.core.forms import form_data, resubmitted
 from valuing_send.core.locking import ConflictError, differences
 
@@ -90,28 +87,23 @@ def child_list(request):
     return render(request, template, context)
 
 
-FILTERS_SECONDS = 600
-
-
 def _filters_html(request, form, filtered: bool) -> str:
     """The filter form as HTML, rendered once per authority, caseworker list and choice of
     filters, and kept in the cache (its fields were a third of the children list's render).
     Never kept for a search: what was typed may be a child's name."""
     if form.is_bound and form.data.get("q", "").strip():
         return ""
-    choices = form.fields["caseworker"].choices
     values = sorted(
         (name, form.data.get(name, "")) for name in ChildFilterForm.NAMES if form.is_bound
     )
-    digest = hashlib.sha256(repr((choices, values, filtered)).encode()).hexdigest()[:32]
-    key = f"children-filters:{request.authority.pk}:{digest}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(
+    return cached_fragment(
+        "children-filters",
+        request.authority.pk,
+        (form.fields["caseworker"].choices, values, filtered),
+        lambda: render_to_string(
             "assessments/child_list.html#filters", {"form": form, "filtered": filtered}
-        )
-        cache.set(key, html, FILTERS_SECONDS)
-    return mark_safe(html)
+        ),
+    )
 
 
 @require_GET

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -12,10 +13,11 @@ from valuing_send.audit import audit_read
 from valuing_send.authorities.models import Role
 from valuing_send.authorities.permissions import can
 from valuing_send.authorities.tenancy import get_or_404, requires
+from valuing_send.core.cache import cached_fragment
 from valuing_send.core.locking import ConflictError, differences
 from valuing_send.core.workflow import TransitionRefused, moves_for
 
-from .. import queries, services
+from .. import presenters, queries, services
 from ..codes import STATUSES_BY_KIND, CaseKind, CaseStatus, ContributorRole
 from ..forms import (
     AdviceReceivedForm,
@@ -102,6 +104,16 @@ def tray(request):
         "sort": filters["sort"],
         "today": today,
     }
+    context["rows_html"] = presenters.tray_rows(context["rows"])
+    # The filter form (every caseworker and every setting of the register as options, most of
+    # the page) depends only on the choices and what was chosen.
+    chosen = sorted((name, request.GET.getlist(name)) for name in form.fields)
+    context["filters_html"] = cached_fragment(
+        "tray-filters",
+        request.authority.pk,
+        (caseworkers, schools, default_view, chosen, context["sort"]),
+        lambda: render_to_string("panels/tray.html#filters", context),
+    )
     return render(request, "panels/tray.html", context)
 
 

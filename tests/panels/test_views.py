@@ -500,3 +500,27 @@ def test_a_letter_of_another_authority_is_404(
         client_as(caseworker_b).get(reverse("letter-detail", args=[letter.pk])).status_code == 404
     )
     assert client_as(caseworker).post(reverse("letter-detail", args=[letter.pk])).status_code == 405
+
+
+def test_the_tray_filter_form_kept_in_the_cache_follows_the_choices_and_the_register(
+    client_as, manager, authority_a, request_case, child
+):
+    """The filter form is rendered once per set of choices and kept (it lists every setting):
+    what was chosen is still shown selected, and a setting added to the register is offered at
+    once."""
+    client = client_as(manager)
+
+    def form_html(**query):
+        html = client.get(reverse("case-tray"), query).content.decode()
+        start = html.index('id="tray-filters"')
+        return html[start : html.index("</form>", start)]
+
+    placement = form_html(kind="placement")
+    assert form_html(kind="placement") == placement  # the second from the cache
+    assert 'value="placement" selected' in placement
+    assessment = form_html(kind="assessment_request")
+    assert 'value="assessment_request" selected' in assessment
+    assert 'value="placement" selected' not in assessment
+    assert "Brand New Academy" not in form_html()
+    SettingFactory(authority=authority_a, name="Brand New Academy")
+    assert "Brand New Academy" in form_html()

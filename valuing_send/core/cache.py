@@ -50,3 +50,25 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):
         return self._quietly("clear", False)
+
+
+FRAGMENT_SECONDS = 600
+
+
+def cached_fragment(namespace: str, authority_id: int, inputs, render) -> str:
+    """HTML that depends only on ``inputs`` (for example a filter form: its choices and the
+    values chosen), rendered once by ``render()`` and kept in the cache per authority for ten
+    minutes, keyed by a digest of the inputs, so a change to any of them is a new entry. Never
+    for anything typed that may be personal data: the caller leaves that out (and renders)."""
+    import hashlib
+
+    from django.core.cache import cache
+    from django.utils.safestring import mark_safe
+
+    digest = hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]
+    key = f"{namespace}:{authority_id}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, FRAGMENT_SECONDS)
+    return mark_safe(html)

@@ -1,0 +1,63 @@
+"""What the work tray shows, written in one pass: the same markup the template loop wrote, at a
+fraction of its cost (50 rows of seven cells, a link, two dates and a deadline tag each, were
+most of the tray's time through the template engine)."""
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from valuing_send.core.rows import day_month_year as day
+
+
+def tray_rows(rows) -> str:
+    """The tray's table rows: ``rows`` as the view builds them ({"case", "state"}), each case
+    with its child, the child's setting and the caseworker selected."""
+    tags = {}  # each deadline state's tag (safe HTML) from the one template every page uses
+
+    def tag(state: str) -> str:
+        if state not in tags:
+            tags[state] = render_to_string("panels/_deadline_tag.html", {"state": state})
+        return tags[state]
+
+    def cells(row):
+        case = row["case"]
+        child = case.child
+        due = (
+            format_html(
+                "{}<br>{} {}",
+                case.next_clock_label,
+                day(case.next_due),
+                tag(row["state"]),
+            )
+            if case.next_due
+            else "–"
+        )
+        caseworker = case.caseworker.full_name if case.caseworker else ""
+        setting = child.current_setting.name if child.current_setting else ""
+        return (
+            reverse("case-detail", args=[case.pk]),
+            case.reference,
+            child.last_name,
+            child.first_name,
+            case.kind_short,
+            case.get_status_display(),
+            due,
+            day(case.received_date) or "–",
+            caseworker or "Not allocated",
+            setting or "–",
+        )
+
+    return format_html_join(
+        "\n",
+        '<tr class="govuk-table__row">'
+        '<td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a></td>'
+        '<td class="govuk-table__cell">{}, {}</td>'
+        '<td class="govuk-table__cell">{}<br>'
+        '<span class="govuk-body-s app-secondary-text">{}</span></td>'
+        '<td class="govuk-table__cell">{}</td>'
+        '<td class="govuk-table__cell">{}</td>'
+        '<td class="govuk-table__cell">{}</td>'
+        '<td class="govuk-table__cell">{}</td>'
+        "</tr>",
+        (cells(row) for row in rows),
+    )
