@@ -5,13 +5,17 @@ import math
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from assessments.rules import readiness_for_needs
+from valuing_send.core.rows import day_month_year, related_text
 
 from . import recommendations, rulesets
 from .codes import EVIDENCE_SOURCES
 from .models import AssessmentStatus, DomainRating, Override
 from .rules.codes import CAPACITY_LEVELS
+from .templatetags.assessment_tags import need_label, sen_status_label
 
 SOURCE_LABELS = dict(EVIDENCE_SOURCES)
 CAPACITY_LABELS = dict(CAPACITY_LEVELS)
@@ -313,12 +317,6 @@ def child_rows(children, *, by_review: bool) -> str:
     template loop wrote, at a fraction of its cost (25 rows of eight cells, a link and two
     dates each, were a third of the page's time through the template engine). Every value is
     escaped by ``format_html``."""
-    from django.urls import reverse
-    from django.utils.html import format_html, format_html_join
-
-    from valuing_send.core.rows import day_month_year as day
-
-    from .templatetags.assessment_tags import need_label, sen_status_label
 
     def row(child):
         need = (
@@ -329,22 +327,22 @@ def child_rows(children, *, by_review: bool) -> str:
             else "–"
         )
         review = (
-            format_html('<td class="govuk-table__cell">{}</td>', day(child.next_review_date))
+            format_html(
+                '<td class="govuk-table__cell">{}</td>', day_month_year(child.next_review_date)
+            )
             if by_review
             else ""
         )
-        setting = child.current_setting.name if child.current_setting else ""
-        caseworker = child.caseworker.full_name if child.caseworker else ""
         return (
             reverse("child-detail", args=[child.pk]),
             child.last_name,
             child.first_name,
-            day(child.date_of_birth),
+            day_month_year(child.date_of_birth),
             child.upn or "–",
             sen_status_label(child.sen_status),
             need,
-            setting or "–",
-            caseworker or "Not allocated",
+            related_text(child.current_setting, "name", "–"),
+            related_text(child.caseworker, "full_name", "Not allocated"),
             review,
         )
 

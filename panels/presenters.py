@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from valuing_send.core.rows import day_month_year as day
+from valuing_send.core.rows import day_month_year, related_text
 
 
 def tray_rows(rows) -> str:
@@ -26,14 +26,12 @@ def tray_rows(rows) -> str:
             format_html(
                 "{}<br>{} {}",
                 case.next_clock_label,
-                day(case.next_due),
+                day_month_year(case.next_due),
                 tag(row["state"]),
             )
             if case.next_due
             else "–"
         )
-        caseworker = case.caseworker.full_name if case.caseworker else ""
-        setting = child.current_setting.name if child.current_setting else ""
         return (
             reverse("case-detail", args=[case.pk]),
             case.reference,
@@ -42,9 +40,9 @@ def tray_rows(rows) -> str:
             case.kind_short,
             case.get_status_display(),
             due,
-            day(case.received_date) or "–",
-            caseworker or "Not allocated",
-            setting or "–",
+            day_month_year(case.received_date) or "–",
+            related_text(case.caseworker, "full_name", "Not allocated"),
+            related_text(child.current_setting, "name", "–"),
         )
 
     return format_html_join(

@@ -2,9 +2,12 @@
 dropped (with a warning in the log) instead of failing the page: the cache only ever holds what
 can be worked out again."""
 
+import hashlib
 import logging
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
+from django.utils.safestring import mark_safe
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -60,11 +63,6 @@ def cached_fragment(namespace: str, authority_id: int, inputs, render) -> str:
     values chosen), rendered once by ``render()`` and kept in the cache per authority for ten
     minutes, keyed by a digest of the inputs, so a change to any of them is a new entry. Never
     for anything typed that may be personal data: the caller leaves that out (and renders)."""
-    import hashlib
-
-    from django.core.cache import cache
-    from django.utils.safestring import mark_safe
-
     digest = hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]
     key = f"{namespace}:{authority_id}:{digest}"
     html = cache.get(key)

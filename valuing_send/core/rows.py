@@ -9,3 +9,9 @@ def day_month_year(value) -> str:
     if not value:
         return ""
     return f"{value.day} {str(MONTHS_3[value.month]).title()} {value.year}"
+
+
+def related_text(related, attribute: str, fallback: str) -> str:
+    """A related object's text as ``{{ related.attribute|default:fallback }}`` writes it: the
+    fallback when there is no object or its text is empty."""
+    return (getattr(related, attribute) if related is not None else "") or fallback
