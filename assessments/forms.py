@@ -386,7 +386,10 @@ class ChildFilterForm(GovukForm):
     def __init__(self, *args, authority, caseworker_choices, suggestions_url=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.authority = authority
-        self.fields["caseworker"].choices = [
+        self.caseworker_choices = caseworker_choices
+        # A callable: the options are made only when the form is drawn (most requests take
+        # its HTML from the cache) or a caseworker is chosen, not for every request.
+        self.fields["caseworker"].choices = lambda: [
             ("", "Anyone"),
             ("me", "Allocated to me"),
             ("none", "Not allocated"),

@@ -1,15 +1,15 @@
 """What needs-profile pages show, prepared from models: rows per domain, the radar chart's
-geometry (drawn as SVG by ``templates/assessments/_radar.html``), shortfalls and changes."""
+geometry and its SVG (placed by ``templates/assessments/_radar.html``), shortfalls and changes."""
 
 import math
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
-from django.urls import reverse
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 
 from assessments.rules import readiness_for_needs
-from valuing_send.core.rows import day_month_year, related_text
+from valuing_send.core.rows import day_month_year, long_date, pk_url, related_text
 
 from . import recommendations, rulesets
 from .codes import EVIDENCE_SOURCES
@@ -131,6 +131,72 @@ class RadarChart:
     capability_points: str | None
     title: str
     description: str
+
+    def svg(self, element_id) -> str:
+        """The chart as an SVG element, written in one pass (through the template engine its
+        hundred-odd placed values were half of the needs profile's render). ``element_id``
+        makes the title's and description's ids unique on a page. Every text is escaped."""
+        axis_lines = format_html_join(
+            "",
+            '<line x1="{}" y1="{}" x2="{}" y2="{}"/>',
+            ((self.cx, self.cy, axis.x, axis.y) for axis in self.axes),
+        )
+        labels = format_html_join(
+            "",
+            '<text x="{}" y="{}" text-anchor="{}">{}</text>',
+            (
+                (
+                    axis.label_x,
+                    axis.label_y,
+                    axis.anchor,
+                    format_html_join(
+                        "",
+                        '<tspan x="{}" dy="{}">{}</tspan>',
+                        (
+                            (axis.label_x, 0 if index == 0 else 14, line)
+                            for index, line in enumerate(axis.lines)
+                        ),
+                    ),
+                )
+                for axis in self.axes
+            ),
+        )
+        capability = (
+            format_html(
+                '<polygon class="app-radar__capability" points="{}" fill="none" stroke="#00703c"'
+                ' stroke-width="3" stroke-dasharray="8 5"/>',
+                self.capability_points,
+            )
+            if self.capability_points
+            else ""
+        )
+        return format_html(
+            '<svg class="app-radar__svg" viewBox="0 0 {width} {height}" role="img"'
+            ' aria-labelledby="radar-title-{id} radar-desc-{id}"'
+            ' xmlns="http://www.w3.org/2000/svg" focusable="false">'
+            '<title id="radar-title-{id}">{title}</title>'
+            '<desc id="radar-desc-{id}">{description}</desc>'
+            '<g fill="none" stroke="#b1b4b6" stroke-width="1">{rings}{axis_lines}</g>'
+            '<g font-family="GDS Transport, arial, sans-serif" font-size="11" fill="#505a5f"'
+            ' aria-hidden="true">{ring_labels}</g>'
+            "{capability}"
+            '<polygon class="app-radar__need" points="{need}" fill="#1d70b8" fill-opacity="0.2"'
+            ' stroke="#1d70b8" stroke-width="3"/>'
+            '<g font-family="GDS Transport, arial, sans-serif" font-size="13" fill="#0b0c0c"'
+            ' aria-hidden="true">{labels}</g>'
+            "</svg>",
+            width=self.width,
+            height=self.height,
+            id=element_id,
+            title=self.title,
+            description=self.description,
+            rings=format_html_join("", '<polygon points="{}"/>', ((ring,) for ring in self.rings)),
+            axis_lines=axis_lines,
+            ring_labels=format_html_join("", '<text x="{}" y="{}">{}</text>', self.ring_labels),
+            capability=capability,
+            need=self.need_points,
+            labels=labels,
+        )
 
 
 def _point(cx, cy, radius, index, count, value, max_value=4):
@@ -257,21 +323,21 @@ def profile_context(authority, assessment, *, history=None) -> dict:
             setting = cached
         else:
             setting = authority.settings_register.filter(pk=assessment.setting_id).first()
-    capabilities = setting.capability_map() if setting is not None else None
+    capabilities = setting.kept_capability_map() if setting is not None else None
     previous_levels = (
         {r.domain: r.level for r in ratings_by_assessment[previous.pk] if r.level is not None}
         if previous is not None
         else None
     )
     rows = profile_rows(definition, ratings, capabilities, previous_levels)
+    chart = radar_chart(
+        rows, child_name=assessment.child.full_name, setting_name=setting.name if setting else None
+    )
     return {
         "profile_assessment": assessment,
         "rows": rows,
-        "chart": radar_chart(
-            rows,
-            child_name=assessment.child.full_name,
-            setting_name=setting.name if setting else None,
-        ),
+        "chart": chart,
+        "chart_svg": chart.svg(assessment.pk),
         "profile_setting": setting,
         "readiness": readiness(rows, capabilities),
         "shortfalls": [row for row in rows if row.shortfall],
@@ -296,20 +362,65 @@ def recommendation_context(authority, assessment) -> dict:
     stored = (
         assessment.recommendations.current()
         .select_related("rule_set")
-        # The overrides and who made them in one query, however many there are.
-        .prefetch_related(Prefetch("overrides", queryset=Override.objects.select_related("by")))
+        .annotate(has_overrides=Exists(Override.objects.filter(recommendation=OuterRef("pk"))))
         .first()
     )
     if stored is None:
         return {"result": None, "active_rule_set": active, "recommendation": None}
+    # The overrides and who made them in one query, however many there are; none at all for
+    # the many recommendations nobody overrode.
+    overrides = list(stored.overrides.select_related("by")) if stored.has_overrides else []
     return {
         "recommendation": stored,
         "result": recommendations.recommendation_worked_out(stored),
-        "overrides": list(stored.overrides.all()),
+        "overrides": overrides,
         "active_rule_set": active,
         "stale_rule_set": stored.rule_set_id != active.pk,
         "provisional": False,
     }
+
+
+def history_rows(assessments) -> str:
+    """The child page's table of needs assessments, newest first, written in one pass (ten
+    rows of three dates, a status tag and a link each were a quarter of the page's render
+    through the template engine). The status tags come from their one template."""
+    summary_url = pk_url("assessment-summary")
+    continue_url = pk_url("assessment-continue")
+    tags = {}
+
+    def tag(assessment) -> str:
+        if assessment.status not in tags:
+            tags[assessment.status] = render_to_string(
+                "assessments/_status_tag.html",
+                {"status": assessment.status, "label": assessment.get_status_display()},
+            )
+        return tags[assessment.status]
+
+    def cells(assessment):
+        started = long_date(assessment.created_at)
+        draft = assessment.is_draft
+        return (
+            started,
+            tag(assessment),
+            long_date(assessment.completed_at) or "–",
+            related_text(assessment.completed_by or assessment.created_by, "full_name", ""),
+            continue_url(assessment.pk) if draft else summary_url(assessment.pk),
+            "Continue" if draft else "View",
+            started,
+        )
+
+    return format_html_join(
+        "\n",
+        '<tr class="govuk-table__row">'
+        '<td class="govuk-table__cell">{}</td>'
+        '<td class="govuk-table__cell">{}</td>'
+        '<td class="govuk-table__cell">{}</td>'
+        '<td class="govuk-table__cell">{}</td>'
+        '<td class="govuk-table__cell"><a class="govuk-link" href="{}">{}'
+        '<span class="govuk-visually-hidden"> assessment started {}</span></a></td>'
+        "</tr>",
+        (cells(assessment) for assessment in assessments),
+    )
 
 
 def child_rows(children, *, by_review: bool) -> str:
@@ -317,6 +428,7 @@ def child_rows(children, *, by_review: bool) -> str:
     template loop wrote, at a fraction of its cost (25 rows of eight cells, a link and two
     dates each, were a third of the page's time through the template engine). Every value is
     escaped by ``format_html``."""
+    child_url = pk_url("child-detail")
 
     def row(child):
         need = (
@@ -334,7 +446,7 @@ def child_rows(children, *, by_review: bool) -> str:
             else ""
         )
         return (
-            reverse("child-detail", args=[child.pk]),
+            child_url(child.pk),
             child.last_name,
             child.first_name,
             day_month_year(child.date_of_birth),

@@ -121,12 +121,15 @@ class TrayFilterForm(GovukForm):
 
     def __init__(self, *args, caseworker_choices, school_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["caseworker"].choices = [
+        # Callables: the options (every setting of the register: 900 in a county) are made
+        # only when the form is drawn (most requests take its HTML from the cache) or one is
+        # chosen, not for every request.
+        self.fields["caseworker"].choices = lambda: [
             ("", "Anyone"),
             ("none", "Not allocated"),
             *[(str(pk), name) for pk, name in caseworker_choices],
         ]
-        self.fields["school"].choices = [("", "Any school or setting"), *school_choices]
+        self.fields["school"].choices = lambda: [("", "Any school or setting"), *school_choices]
         assert set(DUE_BUCKETS) <= {value for value, _ in self.fields["due"].choices}
 
     def filters(self, *, default_view: str) -> dict:

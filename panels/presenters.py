@@ -3,15 +3,20 @@ fraction of its cost (50 rows of seven cells, a link, two dates and a deadline t
 most of the tray's time through the template engine)."""
 
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from valuing_send.core.rows import day_month_year, related_text
+from valuing_send.core.rows import day_month_year, pk_url, related_text
+
+from .codes import CaseStatus
+
+# What ``get_status_display`` gives, without building the choices' dictionary for every row.
+STATUS_LABELS = dict(CaseStatus.choices)
 
 
 def tray_rows(rows) -> str:
     """The tray's table rows: ``rows`` as the view builds them ({"case", "state"}), each case
     with its child, the child's setting and the caseworker selected."""
+    case_url = pk_url("case-detail")
     tags = {}  # each deadline state's tag (safe HTML) from the one template every page uses
 
     def tag(state: str) -> str:
@@ -33,12 +38,12 @@ def tray_rows(rows) -> str:
             else "–"
         )
         return (
-            reverse("case-detail", args=[case.pk]),
+            case_url(case.pk),
             case.reference,
             child.last_name,
             child.first_name,
             case.kind_short,
-            case.get_status_display(),
+            STATUS_LABELS.get(case.status, case.status),
             due,
             day_month_year(case.received_date) or "–",
             related_text(case.caseworker, "full_name", "Not allocated"),

@@ -99,7 +99,7 @@ def _filters_html(request, form, filtered: bool) -> str:
     return cached_fragment(
         "children-filters",
         request.authority.pk,
-        (form.fields["caseworker"].choices, values, filtered),
+        (form.caseworker_choices, values, filtered),
         lambda: render_to_string(
             "assessments/child_list.html#filters", {"form": form, "filtered": filtered}
         ),
@@ -123,7 +123,13 @@ def child_detail(request, pk):
     assessments = list(queries.child_assessments(child))
     latest = next((a for a in assessments if a.status == AssessmentStatus.COMPLETE), None)
     draft = next((a for a in assessments if a.status == AssessmentStatus.DRAFT), None)
-    context = {"child": child, "assessments": assessments, "latest": latest, "draft": draft}
+    context = {
+        "child": child,
+        "assessments": assessments,
+        "history_rows": presenters.history_rows(assessments),
+        "latest": latest,
+        "draft": draft,
+    }
     if latest is not None:
         latest.child = child
         context.update(presenters.profile_context(request.authority, latest, history=assessments))

@@ -536,16 +536,40 @@ class TestSummary:
         large, html = queries()
         assert large == small
         # Session, user, membership; the child; its assessments; the ratings of the profile
-        # and the one before it; the setting's capabilities; the rule set; the recommendation;
-        # its overrides with who made them; the child's panel cases (the summary has its
-        # status changes instead); and the audit log's record of the read. Before this they
-        # were 16 and 15 (with no audit), and grew with the overrides.
-        assert large == {"child": 12, "summary": 12}
+        # and the one before it; the rule set; the recommendation; its overrides with who
+        # made them; the child's panel cases (the summary has its status changes instead);
+        # and the audit log's record of the read. The setting's capabilities are read once
+        # per version of the setting (the first view above), not on every view. Before this
+        # they were 16 and 15 (with no audit), and grew with the overrides.
+        assert large == {"child": 11, "summary": 11}
         assert "Needs profile of Amy Jones" in html
         child_html = client.get(reverse("child-detail", args=[child.pk])).content.decode()
         assert child_html.count('govuk-tag--grey">Superseded') == 9
         assert "See the full needs profile" in child_html
         assert child_html.count('href="/cases/') >= 3
+
+    def test_a_change_to_the_setting_s_capabilities_shows_on_the_next_view(
+        self, client_as, caseworker, admin, child, draft, django_assert_num_queries
+    ):
+        from valuing_send.register.services import setting_set_capabilities
+
+        client = client_as(caseworker)
+        latest = complete(client, draft, {"speech_language": 4})
+        url = reverse("assessment-summary", args=[latest.pk])
+        setting = latest.setting
+        levels = setting.capability_map()
+        assert levels["speech_language"] == 2  # the factory's setting
+        before = client.get(url).content.decode()
+        assert "Speech, language and communication: need level 4, setting meets up to 2" in before
+        # No overrides: the page does not look for any (one query fewer than with one).
+        with django_assert_num_queries(10):
+            client.get(url)
+        setting_set_capabilities(
+            setting, {**levels, "speech_language": 4}, expected_version=setting.version, by=admin
+        )
+        after = client.get(url).content.decode()
+        assert "Speech, language and communication: need level 4, setting meets up to" not in after
+        assert "The setting can ordinarily meet the need in every domain." in after
 
     def test_every_role_can_read_a_profile(self, request, client_as, draft):
         for persona in ("caseworker", "panel_member", "manager", "admin"):

@@ -233,6 +233,27 @@ class TestSecurityHeaders:
         assert "no-store" not in response.get("Cache-Control", "")
 
 
+class TestCacheOnRedis:
+    @pytest.mark.integration
+    def test_one_redis_client_serves_every_call_and_reads_what_was_written(self):
+        import os
+
+        from django.core.cache import caches
+
+        from valuing_send.core.cache import ResilientRedisCache
+
+        location = os.environ["REDIS_URL"]
+        cache = ResilientRedisCache(location, {"OPTIONS": {"socket_timeout": 1}})
+        first = cache._cache.get_client()
+        assert cache._cache.get_client() is first  # not built again for each call
+        assert cache._cache.get_client(write=True) is first  # one server: one pool
+        cache.set("kept-client-test", {"a": 1}, 30)
+        assert cache.get("kept-client-test") == {"a": 1}
+        assert caches["default"].get("kept-client-test") == {"a": 1}  # the same Redis
+        cache.delete("kept-client-test")
+        assert cache.get("kept-client-test", "gone") == "gone"
+
+
 class TestWithoutRedis:
     @override_settings(
         CACHES={

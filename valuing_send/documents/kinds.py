@@ -83,18 +83,21 @@ def _assessments(authority):
     ).defer("framework__content")
 
 
-def for_print(chart):
-    """The radar chart (drawn by the web page's own template, templates/assessments/_radar.html)
-    with its description in the SVG title: WeasyPrint takes a figure's alternative text from
-    the title alone, while the web page reads title and description."""
-    return dataclasses.replace(chart, title=f"{chart.title}. {chart.description}", description="")
+def for_print(context: dict) -> None:
+    """The radar chart (drawn as the web page draws it, ``RadarChart.svg``) with its
+    description in the SVG title: WeasyPrint takes a figure's alternative text from the title
+    alone, while the web page reads title and description."""
+    chart = context["chart"]
+    chart = dataclasses.replace(chart, title=f"{chart.title}. {chart.description}", description="")
+    context["chart"] = chart
+    context["chart_svg"] = chart.svg(context["profile_assessment"].pk)
 
 
 def profile_context(authority, assessment) -> dict:
     context = {"authority": authority, "assessment": assessment, "child": assessment.child}
     context.update(presenters.profile_context(authority, assessment))
     context.update(presenters.recommendation_context(authority, assessment))
-    context["chart"] = for_print(context["chart"])
+    for_print(context)
     # Print lists the domains with no need and no evidence in a sentence rather than as rows.
     context["no_need"] = [row for row in context["rows"] if row.level == 0 and not row.evidence]
     return context
@@ -185,7 +188,7 @@ def pack_case_context(authority, case) -> dict:
             context["provision_items"] = len(result.get("provision") or []) + len(
                 result.get("family_support") or []
             )
-        context["chart"] = for_print(context["chart"])
+        for_print(context)
         context["no_need"] = [r for r in context["rows"] if r.level == 0 and not r.evidence]
     return {**context, "authority": authority, "h": HEADINGS_IN_A_PACK, "case_h": CASE_HEADINGS}
 

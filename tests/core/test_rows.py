@@ -1,0 +1,55 @@
+"""What the one-pass table writers format, against what Django itself gives."""
+
+import datetime
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+
+from valuing_send.core.rows import day_month_year, long_date, pk_url, related_text
+
+UTC = datetime.UTC
+
+
+@pytest.mark.parametrize("url_name", ["child-detail", "case-detail", "assessment-summary"])
+@pytest.mark.parametrize("pk", [1, 7, 42, 987654321, 2**63 - 1])
+def test_pk_url_gives_what_reverse_gives(url_name, pk):
+    assert pk_url(url_name)(pk) == reverse(url_name, args=[pk])
+
+
+def test_pk_url_takes_only_whole_numbers():
+    with pytest.raises(ValueError):
+        pk_url("child-detail")("1/../../admin")
+
+
+MOMENTS = [
+    datetime.date(2026, 1, 5),
+    datetime.date(1999, 12, 31),
+    datetime.date(2024, 2, 29),
+    datetime.datetime(2026, 6, 30, 23, 30, tzinfo=UTC),  # 1 July in London (summer time)
+    datetime.datetime(2026, 12, 31, 23, 30, tzinfo=UTC),  # still 31 December in London (GMT)
+    datetime.datetime(2026, 3, 29, 0, 59, tzinfo=UTC),  # the hour the clocks go forward
+]
+
+
+@pytest.mark.parametrize("value", MOMENTS)
+def test_the_one_pass_dates_match_the_date_filter(value):
+    short = Template('{{ value|date:"j M Y" }}').render(Context({"value": value}))
+    long = Template("{{ value|date }}").render(Context({"value": value}))
+    assert day_month_year(value) == short
+    assert long_date(value) == long
+    assert day_month_year(None) == long_date(None) == ""
+
+
+def test_a_summer_evening_in_utc_is_the_next_day_in_london():
+    assert long_date(datetime.datetime(2026, 6, 30, 23, 30, tzinfo=UTC)) == "1 July 2026"
+
+
+def test_related_text_falls_back_as_the_default_filter_does():
+    class Named:
+        name = ""
+
+    assert related_text(None, "name", "–") == "–"
+    assert related_text(Named(), "name", "–") == "–"
+    Named.name = "Oak School"
+    assert related_text(Named(), "name", "–") == "Oak School"
