@@ -349,9 +349,9 @@ def dispute_record(case: PanelCase, *, by, **fields) -> Dispute:
     return Dispute.objects.create(authority_id=case.authority_id, case=case, by=by, **fields)
 
 
-def sen2_flags(case: PanelCase, disputes=None) -> dict:
+def sen2_flags(case: PanelCase, disputes=None, exceptions=None) -> dict:
     """SEN2's mediation and tribunal flags and week20, from the case's disputes and
-    exceptions (pass ``disputes`` already fetched to avoid a query)."""
+    exceptions (pass ``disputes`` and ``exceptions`` already fetched to avoid their queries)."""
     disputes = list(case.disputes.all() if disputes is None else disputes)
 
     def any_of(kind, about):
@@ -364,7 +364,11 @@ def sen2_flags(case: PanelCase, disputes=None) -> dict:
         "assessment_tribunal": any_of("tribunal", "assessment"),
         "other_mediation": any_of("mediation", "other"),
         "other_tribunal": any_of("tribunal", "other"),
-        "week20": case.clock_exceptions.filter(clock=clocks.Clock.FINAL_PLAN).exists(),
+        "week20": (
+            case.clock_exceptions.filter(clock=clocks.Clock.FINAL_PLAN).exists()
+            if exceptions is None
+            else any(exception.clock == clocks.Clock.FINAL_PLAN for exception in exceptions)
+        ),
     }
 
 

@@ -158,10 +158,11 @@ def case_create(request, child_pk, kind):
     )
 
 
-def _moves_offered(case, user):
+def _moves_offered(case, request):
     """The moves the user may make from here, except panel decisions (which have their own
     page, with reasons and members present)."""
-    return [move for move in moves_for(case, user) if move.action != DECIDE]
+    moves = moves_for(case, request.user, membership=request.membership)
+    return [move for move in moves if move.action != DECIDE]
 
 
 @require_GET
@@ -179,9 +180,9 @@ def case_detail(request, pk):
         "running": running,
         "done": done,
         "timeline": queries.timeline(case, detail),
-        "moves": _moves_offered(case, request.user),
+        "moves": _moves_offered(case, request),
         "can_decide": case.is_ready_for_panel and can(request.membership, "panelcase.decide"),
-        "sen2": services.sen2_flags(case, detail["disputes"]),
+        "sen2": services.sen2_flags(case, detail["disputes"], detail["exceptions"]),
         "today": today,
     }
     return render(request, "panels/case_detail.html", context)

@@ -126,6 +126,23 @@ def test_pages_offer_only_the_moves_the_person_may_make(draft, caseworker, panel
     assert moves_for(draft, panel_member) == []
 
 
+def test_a_page_s_membership_answers_for_every_move_without_a_query(
+    draft, caseworker, panel_member, caseworker_b, django_assert_num_queries
+):
+    mine = caseworker.memberships.get(authority_id=draft.authority_id)
+    theirs = panel_member.memberships.get(authority_id=draft.authority_id)
+    with django_assert_num_queries(0):
+        assert [m.target for m in moves_for(draft, caseworker, membership=mine)] == ["complete"]
+        assert moves_for(draft, panel_member, membership=theirs) == []
+    # Someone else's membership, or one of another authority, is not taken: the person's own
+    # is looked up (once).
+    other_authority = caseworker_b.memberships.get()
+    with django_assert_num_queries(1):
+        assert moves_for(draft, panel_member, membership=mine) == []
+    with django_assert_num_queries(1):
+        assert moves_for(draft, caseworker_b, membership=other_authority) == []
+
+
 def test_rule_set_activation_retires_the_active_one_with_rows(rule_sets, authority_a, admin):
     first = rulesets.ruleset_copy(rule_sets["valuing-send-default"], authority_a, by=admin)
     rulesets.ruleset_activate(first, by=admin)

@@ -524,3 +524,53 @@ def test_the_tray_filter_form_kept_in_the_cache_follows_the_choices_and_the_regi
     assert "Brand New Academy" not in form_html()
     SettingFactory(authority=authority_a, name="Brand New Academy")
     assert "Brand New Academy" in form_html()
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_a_case_page_takes_the_same_queries_however_long_its_history(
+    size, client_as, caseworker, child, django_assert_num_queries
+):
+    """Status rows, advice, exceptions, disputes and views: a fixed number of
+    queries whether each has one entry or several (the bench's longest case has dozens)."""
+    case = services.case_open(
+        child, CaseKind.ISSUE_DECISION, by=caseworker, received_date=D(2024, 11, 4)
+    )
+    for index in range(size):
+        advice = services.advice_request(
+            case, service="health", asked_on=D(2024, 11, 11 + index), by=caseworker
+        )
+        services.advice_received(advice, received_on=D(2024, 12, 2 + index), by=caseworker)
+        services.exception_record(
+            case,
+            clock="final_plan",
+            reason="absent_from_area",
+            recorded_on=D(2025, 1, 6 + index),
+            note=f"Away {index}",
+            by=caseworker,
+        )
+        services.dispute_record(
+            case,
+            kind="mediation",
+            about="assessment",
+            started_on=D(2025, 2, 3 + index),
+            by=caseworker,
+        )
+        services.contribution_enter(
+            case,
+            role="parent",
+            answers={"what_works": f"Visual timetables {index}"},
+            text="",
+            contributor_name=f"A Parent {index}",
+            by=caseworker,
+        )
+    client = client_as(caseworker)
+    url = reverse("case-detail", args=[case.pk])
+    client.get(url)
+    # Session, user, membership; the case with its child, setting, caseworker and what it
+    # follows; the audit record of the read; status rows, advice, exceptions, disputes, views,
+    # decisions, letters and invitations. The SEN2 flags come from what was read, and the
+    # moves offered from the membership the page has (they were three more queries).
+    with django_assert_num_queries(13):
+        html = client.get(url).content.decode()
+    assert all(f"Away {index}" in html for index in range(size))  # every exception
+    assert html.count("View received: parent") == size  # every view

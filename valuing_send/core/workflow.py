@@ -114,15 +114,26 @@ def allowed(move: Move, obj, by) -> bool:
     return move.by_invitation and bool(getattr(by, "workflow_allows", lambda _: False)(obj))
 
 
-def moves_for(obj, by) -> list[Move]:
-    """The moves ``by`` may make from ``obj``'s current status: what a page offers."""
+def moves_for(obj, by, *, membership=None) -> list[Move]:
+    """The moves ``by`` may make from ``obj``'s current status: what a page offers. A page
+    passes the ``membership`` it already has (``@requires`` resolved it); otherwise a member
+    of staff's membership of the object's authority is looked up once for all the moves."""
     workflow = type(obj).workflow
-    return [
+    staff = isinstance(by, AbstractBaseUser)
+    moves = [
         move
         for move in workflow.moves_from(getattr(obj, workflow.field))
-        if move.action is not None or not isinstance(by, AbstractBaseUser)
-        if allowed(move, obj, by)
+        if move.action is not None or not staff
     ]
+    if not staff:
+        return [move for move in moves if allowed(move, obj, by)]
+    if moves and not (
+        membership is not None
+        and membership.user_id == by.pk
+        and membership.authority_id == getattr(obj, "authority_id", None)
+    ):
+        membership = _membership(by, obj)
+    return [move for move in moves if can(membership, move.action)]
 
 
 def transition(obj, to: str, *, by, reason: str = "", expected_version=None, **changes):
