@@ -57,6 +57,39 @@ def test_indicator_pages_refuse_post(client_as, manager, published_small, name, 
     assert client_as(manager).post(reverse(name, args=args)).status_code == 405
 
 
+def test_published_statistics_are_read_once_per_load_of_them(client_as, manager, stored):
+    """The comparators and published figures are kept in the process per version of the
+    published statistics: a second view does not read them; a load (new rows, recorded as an
+    import) is read on the next view."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from valuing_send.indicators.models import PublishedFigure, PublishedImport
+
+    client = client_as(manager)
+    url = reverse("indicator-dashboard")
+    assert "Northshire (DfE): <strong>1,100</strong>" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        client.get(url)
+    read = " ".join(query["sql"] for query in again.captured_queries)
+    assert "indicators_publishedfigure" in read  # the version check ...
+    assert '"indicators_publishedfigure"."value"' not in read  # ... but not the figures
+    assert "indicators_statisticalneighbour" in read and "rank" not in read
+    old = PublishedFigure.objects.get(area__code="901", indicator="ehc_plans", year=2025)
+    old.delete()
+    PublishedFigure.objects.create(
+        **{
+            field.name: getattr(old, field.name)
+            for field in PublishedFigure._meta.concrete_fields
+            if field.name not in {"id", "value", "numerator"}
+        },
+        value=1234,
+        numerator=1234,
+    )
+    PublishedImport.objects.create(source="a new release", figures=1)
+    assert "Northshire (DfE): <strong>1,234</strong>" in client.get(url).content.decode()
+
+
 def test_dashboard_shows_local_figures_beside_published_ones(
     client_as, manager, stored, django_assert_max_num_queries
 ):

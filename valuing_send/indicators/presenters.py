@@ -205,7 +205,7 @@ def dashboard_context(authority, *, period: datetime.date | None = None, periods
     comparators = comparators_for(authority)
     ids = [i for group in TILES.values() for i in group]
     local = local_for(authority, ids, periods=[chosen.period] if chosen else [])
-    published = published_for(comparators.areas, ids)
+    published = published_for(comparators.areas, ids, version=comparators.version)
     groups = [
         {
             "name": group,
@@ -313,7 +313,7 @@ def group_context(
     indicators = list(registry.in_group(group))
     ids = [i.id for i in indicators]
     local = local_for(authority, ids, periods=[p.period for p in periods])
-    published = published_for(comparators.areas, ids)
+    published = published_for(comparators.areas, ids, version=comparators.version)
     sections = []
     for indicator in indicators:
         sections.append(
@@ -431,7 +431,9 @@ def indicator_context(
     dimensions = ["", *indicator.breakdowns]
     if indicator.split_by:
         dimensions.append(indicator.split_by)
-    published = published_for(comparators.areas, [indicator.id], dimensions=dimensions)
+    published = published_for(
+        comparators.areas, [indicator.id], dimensions=dimensions, version=comparators.version
+    )
     breakdowns = []
     if chosen is not None:
         order = ([indicator.split_by] if indicator.split_by else []) + list(indicator.breakdowns)

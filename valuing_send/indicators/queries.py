@@ -4,6 +4,7 @@ areas), never a request, and runs a fixed number of queries whatever the data si
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import statistics
 from collections import defaultdict
@@ -16,8 +17,10 @@ from .models import (
     IndicatorSnapshot,
     PublishedArea,
     PublishedFigure,
+    PublishedImport,
     SnapshotRun,
     SnapshotTrigger,
+    StatisticalNeighbour,
 )
 
 ENGLAND = "E92000001"
@@ -48,13 +51,63 @@ class Comparators:
     region: PublishedArea | None
     england: PublishedArea | None
     neighbours: list[PublishedArea] = field(default_factory=list)
+    # The published statistics these were read from (``published_version``).
+    version: tuple | None = None
 
     @property
     def areas(self) -> list[PublishedArea]:
         return [a for a in (self.own, self.region, self.england, *self.neighbours) if a]
 
 
+# ----- Published statistics kept in the process ----------------------------------------------
+#
+# DfE's published statistics change only when ``import_published`` loads a release, which
+# records every run (``PublishedImport``). What the indicator pages read of them (an
+# authority's comparators, and the figures of those areas) is kept in each process per version
+# of the statistics, and read again only when a load changed them: one small query a page
+# instead of four and the building of a few thousand figures. No personal data: these are
+# published national statistics.
+
+KEPT_PUBLISHED_MAX = 256
+_KEPT: dict[tuple, object] = {}
+
+
+def published_version() -> tuple:
+    """What identifies the published statistics as loaded, in one query: the newest figure's,
+    area's, neighbour link's and import's ids (a load writes new rows and records itself)."""
+    from django.db import connection
+
+    tables = [
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (PublishedFigure, PublishedArea, StatisticalNeighbour, PublishedImport)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT MAX(id) FROM {table})" for table in tables))
+        return tuple(cursor.fetchone())
+
+
+def _kept(key: tuple, make):
+    found = _KEPT.get(key)
+    if found is None:
+        if len(_KEPT) >= KEPT_PUBLISHED_MAX:
+            _KEPT.clear()
+        found = _KEPT[key] = make()
+    return found
+
+
 def comparators_for(authority) -> Comparators:
+    """The authority's comparators, read once per version of the published statistics (one
+    query to check the version; ``comparators_read`` when it changed). A copy: callers may
+    change it."""
+    version = published_version()
+    kept = _kept(
+        ("comparators", authority.la_code, authority.region, authority.name, version),
+        lambda: dataclasses.replace(comparators_read(authority), version=version),
+    )
+    return dataclasses.replace(kept, neighbours=list(kept.neighbours))
+
+
+def comparators_read(authority) -> Comparators:
     """Three queries. An authority carrying a real DfE LA code is compared as that authority;
     the synthetic demo authority (a code DfE does not use) was calibrated to England's figures,
     so England stands in for its own published figures and its region is found by name."""
@@ -163,14 +216,26 @@ class PublishedSet:
         return mean.quantize(Decimal("0.1")), len(values)
 
 
-def published_for(areas, indicators, *, dimensions=("",)) -> PublishedSet:
-    """One query: the published figures of ``areas`` for ``indicators``, every year."""
-    return published_set(
-        PublishedFigure.objects.filter(
-            area__in=[a for a in areas if a is not None],
-            indicator__in=list(indicators),
-            dimension__in=list(dimensions),
-        )
+def published_for(areas, indicators, *, dimensions=("",), version=None) -> PublishedSet:
+    """The published figures of ``areas`` for ``indicators``, every year: kept per version of
+    the published statistics (``version`` when the caller has it, e.g. from its comparators;
+    else one query finds it), read in one query when they changed. Shared: never changed."""
+    areas = [a for a in areas if a is not None]
+    indicators, dimensions = list(indicators), list(dimensions)
+    version = published_version() if version is None else version
+    return _kept(
+        (
+            "figures",
+            tuple(sorted(a.code for a in areas)),
+            tuple(sorted(indicators)),
+            tuple(sorted(dimensions)),
+            version,
+        ),
+        lambda: published_set(
+            PublishedFigure.objects.filter(
+                area__in=areas, indicator__in=indicators, dimension__in=dimensions
+            )
+        ),
     )
 
 
