@@ -387,6 +387,7 @@ class ChildFilterForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.authority = authority
         self.caseworker_choices = caseworker_choices
+        self.suggestions_url = suggestions_url
         # A callable: the options are made only when the form is drawn (most requests take
         # its HTML from the cache) or a caseworker is chosen, not for every request.
         self.fields["caseworker"].choices = lambda: [

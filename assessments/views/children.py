@@ -4,6 +4,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from valuing_send.audit import audit_read, record
@@ -87,23 +89,46 @@ def child_list(request):
     return render(request, template, context)
 
 
+# What the kept filter form holds in place of a search's text (replaced on every request).
+SEARCH_STAND_IN = "search-text-stand-in-5f0c2e"
+
+
 def _filters_html(request, form, filtered: bool) -> str:
     """The filter form as HTML, rendered once per authority, caseworker list and choice of
     filters, and kept in the cache (its fields were a third of the children list's render).
-    Never kept for a search: what was typed may be a child's name."""
-    if form.is_bound and form.data.get("q", "").strip():
-        return ""
+    What was typed in the search box may be a child's name, so it is never kept: the form is
+    kept with a stand-in for it, replaced here by the text typed, escaped as the field escapes
+    its value."""
+    typed = form.data.get("q", "") if form.is_bound else ""
+    searching = bool(typed.strip())
     values = sorted(
-        (name, form.data.get(name, "")) for name in ChildFilterForm.NAMES if form.is_bound
+        (name, "" if name == "q" and searching else form.data.get(name, ""))
+        for name in ChildFilterForm.NAMES
+        if form.is_bound
     )
-    return cached_fragment(
+
+    def render() -> str:
+        shown = form
+        if searching:
+            data = form.data.copy()
+            data["q"] = SEARCH_STAND_IN
+            shown = ChildFilterForm(
+                data,
+                authority=form.authority,
+                caseworker_choices=form.caseworker_choices,
+                suggestions_url=form.suggestions_url,
+            )
+        return render_to_string(
+            "assessments/child_list.html#filters", {"form": shown, "filtered": filtered}
+        )
+
+    html = cached_fragment(
         "children-filters",
         request.authority.pk,
-        (form.caseworker_choices, values, filtered),
-        lambda: render_to_string(
-            "assessments/child_list.html#filters", {"form": form, "filtered": filtered}
-        ),
+        (form.caseworker_choices, values, filtered, searching),
+        render,
     )
+    return mark_safe(html.replace(SEARCH_STAND_IN, escape(typed))) if searching else html
 
 
 @require_GET

@@ -265,6 +265,31 @@ class TestChildList:
         client.force_login(UserFactory())
         assert client.get(url, {"q": "oak"}).status_code == 403
 
+    def test_a_search_keeps_its_form_in_the_cache_but_never_what_was_typed(
+        self, client_as, caseworker, child, monkeypatch
+    ):
+        from django.core.cache import cache
+
+        kept = []
+        real_set = cache.set
+
+        def watched_set(key, value, *args, **kwargs):
+            kept.append((key, value))
+            return real_set(key, value, *args, **kwargs)
+
+        monkeypatch.setattr(cache, "set", watched_set)
+        client = client_as(caseworker)
+        for typed, shown in (
+            ('Jones <b>"&', 'value="Jones &lt;b&gt;&quot;&amp;"'),
+            ("Amy", 'value="Amy"'),  # the same kept form, another search
+            (" Amy ", 'value=" Amy "'),
+        ):
+            html = client.get(reverse("child-list"), {"q": typed}).content.decode()
+            assert f'name="q" {shown}' in html
+            assert typed.startswith("Jones") or ">Jones, Amy</a>" in html  # the child found
+        assert len([key for key, _ in kept if "children-filters" in key]) == 1
+        assert not any("Jones" in str(value) or "Amy" in str(value) for _, value in kept)
+
     def test_unfiltered_count_is_kept_and_forgotten_when_a_child_is_added(
         self, client_as, caseworker, child, authority_a, django_assert_num_queries
     ):
