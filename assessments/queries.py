@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 
@@ -61,10 +61,13 @@ def children_matching(authority, filters: dict, *, user):
             .only(*LISTED_FIELDS, "current_setting", "caseworker")
             .order_by(*order)
         )
-    return (
-        children.select_related("current_setting", "caseworker")
-        .only(*LISTED_FIELDS, "current_setting__name", "caseworker__full_name")
-        .order_by(*order)
+    # Plain rows, not model instances: three instances a child (the child, its setting, its
+    # caseworker) were half the cost of reading a page of 25.
+    return children.order_by(*order).values(
+        "pk",
+        *LISTED_FIELDS,
+        setting_name=F("current_setting__name"),
+        caseworker_name=F("caseworker__full_name"),
     )
 
 
