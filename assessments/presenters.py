@@ -5,11 +5,17 @@ import math
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 
 from assessments.rules import readiness_for_needs
-from valuing_send.core.rows import day_month_year, long_date, pk_url, related_text
+from valuing_send.core.kept import KeptInProcess
+from valuing_send.core.rows import (
+    day_month_year,
+    long_date,
+    pk_url,
+    related_text,
+    rendered_once,
+)
 
 from . import recommendations, rulesets
 from .codes import EVIDENCE_SOURCES
@@ -295,6 +301,20 @@ def _previous_in(history, assessment):
     return max(earlier, key=lambda other: (other.completed_at, other.pk), default=None)
 
 
+# A setting's capabilities per version of the setting: every change to them saves the setting
+# with a new version (``register.services.setting_set_capabilities``), so a page showing a
+# profile reads them once per change rather than once per view.
+_CAPABILITIES = KeptInProcess(limit=5000)
+
+
+def _capabilities(setting) -> dict[str, int]:
+    """The setting's capability map (a copy: callers may change it)."""
+    if "capabilities" in getattr(setting, "_prefetched_objects_cache", {}):
+        return setting.capability_map()
+    key = (setting.pk, setting.version, setting.updated_at)
+    return dict(_CAPABILITIES.get(key, setting.capability_map))
+
+
 def profile_context(authority, assessment, *, history=None) -> dict:
     """What a needs profile shows: rows per domain, the radar chart, readiness, shortfalls and
     the comparison with the profile before it. Takes the authority, never a request, and
@@ -323,7 +343,7 @@ def profile_context(authority, assessment, *, history=None) -> dict:
             setting = cached
         else:
             setting = authority.settings_register.filter(pk=assessment.setting_id).first()
-    capabilities = setting.kept_capability_map() if setting is not None else None
+    capabilities = _capabilities(setting) if setting is not None else None
     previous_levels = (
         {r.domain: r.level for r in ratings_by_assessment[previous.pk] if r.level is not None}
         if previous is not None
@@ -386,22 +406,18 @@ def history_rows(assessments) -> str:
     through the template engine). The status tags come from their one template."""
     summary_url = pk_url("assessment-summary")
     continue_url = pk_url("assessment-continue")
-    tags = {}
-
-    def tag(assessment) -> str:
-        if assessment.status not in tags:
-            tags[assessment.status] = render_to_string(
-                "assessments/_status_tag.html",
-                {"status": assessment.status, "label": assessment.get_status_display()},
-            )
-        return tags[assessment.status]
+    labels = dict(AssessmentStatus.choices)
+    tag = rendered_once(
+        "assessments/_status_tag.html",
+        lambda status: {"status": status, "label": labels.get(status, status)},
+    )
 
     def cells(assessment):
         started = long_date(assessment.created_at)
         draft = assessment.is_draft
         return (
             started,
-            tag(assessment),
+            tag(assessment.status),
             long_date(assessment.completed_at) or "–",
             related_text(assessment.completed_by or assessment.created_by, "full_name", ""),
             continue_url(assessment.pk) if draft else summary_url(assessment.pk),

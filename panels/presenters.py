@@ -2,10 +2,9 @@
 fraction of its cost (50 rows of seven cells, a link, two dates and a deadline tag each, were
 most of the tray's time through the template engine)."""
 
-from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 
-from valuing_send.core.rows import day_month_year, pk_url, related_text
+from valuing_send.core.rows import day_month_year, pk_url, related_text, rendered_once
 
 from .codes import CaseStatus
 
@@ -17,12 +16,8 @@ def tray_rows(rows) -> str:
     """The tray's table rows: ``rows`` as the view builds them ({"case", "state"}), each case
     with its child, the child's setting and the caseworker selected."""
     case_url = pk_url("case-detail")
-    tags = {}  # each deadline state's tag (safe HTML) from the one template every page uses
-
-    def tag(state: str) -> str:
-        if state not in tags:
-            tags[state] = render_to_string("panels/_deadline_tag.html", {"state": state})
-        return tags[state]
+    # Each deadline state's tag (safe HTML) from the one template every page uses.
+    tag = rendered_once("panels/_deadline_tag.html", lambda state: {"state": state})
 
     def cells(row):
         case = row["case"]

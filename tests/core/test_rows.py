@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
-from valuing_send.core.rows import day_month_year, long_date, pk_url, related_text
+from valuing_send.core.rows import day_month_year, long_date, pk_url, related_text, rendered_once
 
 UTC = datetime.UTC
 
@@ -53,3 +53,41 @@ def test_related_text_falls_back_as_the_default_filter_does():
     assert related_text(Named(), "name", "–") == "–"
     Named.name = "Oak School"
     assert related_text(Named(), "name", "–") == "Oak School"
+
+
+def test_rendered_once_renders_each_value_once_as_render_to_string_does(monkeypatch):
+    from django.template import loader
+
+    from valuing_send.core import rows
+
+    calls = []
+    real = loader.render_to_string
+
+    def counted(name, context):
+        calls.append(context["state"])
+        return real(name, context)
+
+    monkeypatch.setattr(rows, "render_to_string", counted)
+    tag = rendered_once("panels/_deadline_tag.html", lambda state: {"state": state})
+    shown = [tag(state) for state in ("overdue", "due_soon", "overdue", "overdue")]
+    assert calls == ["overdue", "due_soon"]
+    assert shown[0] == shown[2] == real("panels/_deadline_tag.html", {"state": "overdue"})
+    assert shown[1] == real("panels/_deadline_tag.html", {"state": "due_soon"})
+
+
+def test_kept_in_process_makes_a_value_once_per_key_and_empties_when_full():
+    from valuing_send.core.kept import KeptInProcess
+
+    made = []
+    kept = KeptInProcess(limit=2)
+
+    def make(value):
+        return lambda: made.append(value) or value * 10
+
+    assert kept.get(("a", 1), make(1)) == 10
+    assert kept.get(("a", 1), make(99)) == 10  # kept: not made again
+    assert kept.get(("a", 2), make(2)) == 20  # a new version is a new key
+    assert made == [1, 2]
+    assert kept.get(("a", 3), make(3)) == 30  # full: emptied, then kept
+    assert kept.get(("a", 1), make(1)) == 10
+    assert made == [1, 2, 3, 1]

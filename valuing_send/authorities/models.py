@@ -233,25 +233,6 @@ class Setting(models.Model):
         """Domain code → highest level met (uses prefetched capabilities when present)."""
         return {c.domain: c.level for c in self.capabilities.all()}
 
-    def kept_capability_map(self) -> dict[str, int]:
-        """``capability_map`` kept in this process per version of the setting: every change to
-        its capabilities saves the setting with a new version
-        (``register.services.setting_set_capabilities``), so a page showing a profile reads
-        them once per change rather than once per view. A copy: callers may change it."""
-        if "capabilities" in getattr(self, "_prefetched_objects_cache", {}):
-            return self.capability_map()
-        key = (self.pk, self.version, self.updated_at)
-        kept = _KEPT_CAPABILITIES.get(key)
-        if kept is None:
-            if len(_KEPT_CAPABILITIES) >= KEPT_CAPABILITIES_MAX:
-                _KEPT_CAPABILITIES.clear()
-            kept = _KEPT_CAPABILITIES[key] = self.capability_map()
-        return dict(kept)
-
-
-KEPT_CAPABILITIES_MAX = 5000
-_KEPT_CAPABILITIES: dict[tuple, dict[str, int]] = {}
-
 
 # Setting types DfE counts as mainstream (resourced provision and SEN units are in mainstream schools).
 MAINSTREAM_SETTING_TYPES = frozenset({"mainstream", "resourced", "fe", "early_years"})

@@ -1,8 +1,10 @@
 """For presenters that write long tables in one pass instead of a template loop (the children
-list, the work tray): values formatted exactly as the templates' filters format them."""
+list, the work tray, a child's assessment history): values formatted exactly as the templates'
+filters format them, links, and the small tags each row repeats."""
 
 import datetime
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_3
@@ -45,3 +47,17 @@ def pk_url(url_name: str):
     whole table rather than once a row."""
     head, _, tail = reverse(url_name, args=[_MARKER]).partition(str(_MARKER))
     return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+def rendered_once(template_name: str, context):
+    """A function from a value to the small template ``template_name`` rendered with
+    ``context(value)``, each value rendered once for a whole table (a row's tag: the same few
+    tags on every row)."""
+    rendered: dict = {}
+
+    def render(value) -> str:
+        if value not in rendered:
+            rendered[value] = render_to_string(template_name, context(value))
+        return rendered[value]
+
+    return render

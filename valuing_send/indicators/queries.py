@@ -11,6 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
+
+from valuing_send.core.kept import KeptInProcess
+
 from . import registry
 from .models import (
     AreaLevel,
@@ -68,15 +72,12 @@ class Comparators:
 # instead of four and the building of a few thousand figures. No personal data: these are
 # published national statistics.
 
-KEPT_PUBLISHED_MAX = 256
-_KEPT: dict[tuple, object] = {}
+_KEPT = KeptInProcess(limit=256)
 
 
 def published_version() -> tuple:
     """What identifies the published statistics as loaded, in one query: the newest figure's,
     area's, neighbour link's and import's ids (a load writes new rows and records itself)."""
-    from django.db import connection
-
     tables = [
         connection.ops.quote_name(model._meta.db_table)
         for model in (PublishedFigure, PublishedArea, StatisticalNeighbour, PublishedImport)
@@ -86,21 +87,12 @@ def published_version() -> tuple:
         return tuple(cursor.fetchone())
 
 
-def _kept(key: tuple, make):
-    found = _KEPT.get(key)
-    if found is None:
-        if len(_KEPT) >= KEPT_PUBLISHED_MAX:
-            _KEPT.clear()
-        found = _KEPT[key] = make()
-    return found
-
-
 def comparators_for(authority) -> Comparators:
     """The authority's comparators, read once per version of the published statistics (one
     query to check the version; ``comparators_read`` when it changed). A copy: callers may
     change it."""
     version = published_version()
-    kept = _kept(
+    kept = _KEPT.get(
         ("comparators", authority.la_code, authority.region, authority.name, version),
         lambda: dataclasses.replace(comparators_read(authority), version=version),
     )
@@ -223,7 +215,7 @@ def published_for(areas, indicators, *, dimensions=("",), version=None) -> Publi
     areas = [a for a in areas if a is not None]
     indicators, dimensions = list(indicators), list(dimensions)
     version = published_version() if version is None else version
-    return _kept(
+    return _KEPT.get(
         (
             "figures",
             tuple(sorted(a.code for a in areas)),
