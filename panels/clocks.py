@@ -390,6 +390,19 @@ class Deadline:
         return (self.due - today).days
 
 
+def stored_deadline_state(clock: str, due: dt.date | None, today: dt.date) -> str:
+    """Overdue, due this week or due later for a case's stored next deadline (its clock and
+    due date, as the case keeps them), "" when it has none."""
+    if due is None:
+        return ""
+    return Deadline(Clock(clock), due, due).state(today)
+
+
+def clock_label(clock: str) -> str:
+    """A stored clock's label ("" for none)."""
+    return RULES[Clock(clock)].label if clock else ""
+
+
 def open_deadlines(deadlines: Iterable[Deadline]) -> list[Deadline]:
     return sorted((d for d in deadlines if not d.is_done), key=lambda d: (d.due, d.clock))
 

@@ -38,6 +38,11 @@ KIND_REFERENCE_PREFIX = {
 }
 
 
+def case_reference(kind: str, pk: int) -> str:
+    """A case's reference, safe to put in emails: no name, no date of birth ("AR-1042")."""
+    return f"{KIND_REFERENCE_PREFIX[kind]}-{pk}"
+
+
 class CaseStatus(models.TextChoices):
     # Request for an EHC needs assessment
     REQUEST_RECEIVED = "request_received", "Request received"

@@ -28,7 +28,6 @@ from valuing_send.core.workflow import Workflow
 from . import clocks
 from .codes import (
     CLOSED_STATUSES,
-    KIND_REFERENCE_PREFIX,
     KIND_SHORT_LABELS,
     OPEN_STATUSES,
     READY_FOR_PANEL,
@@ -45,6 +44,7 @@ from .codes import (
     RequestOutcome,
     RequestSource,
     ReviewOutcome,
+    case_reference,
     stage_of,
 )
 from .workflows import ALL_MOVES
@@ -223,7 +223,7 @@ class PanelCase(models.Model):
     @property
     def reference(self) -> str:
         """The case's reference, safe to put in emails: no name, no date of birth."""
-        return f"{KIND_REFERENCE_PREFIX[self.kind]}-{self.pk}"
+        return case_reference(self.kind, self.pk)
 
     @property
     def kind_short(self) -> str:
@@ -270,17 +270,9 @@ class PanelCase(models.Model):
         exceptions = self.clock_exceptions.all() if exceptions is None else exceptions
         return clocks.deadlines_for(self.clock_dates(advice, exceptions, born=born))
 
-    def next_deadline_state(self, today: datetime.date) -> str:
-        """Overdue, due this week or due later, from the stored next deadline (no query)."""
-        if self.next_due is None:
-            return ""
-        return clocks.Deadline(clocks.Clock(self.next_clock), self.next_due, self.next_due).state(
-            today
-        )
-
     @property
     def next_clock_label(self) -> str:
-        return clocks.RULES[clocks.Clock(self.next_clock)].label if self.next_clock else ""
+        return clocks.clock_label(self.next_clock)
 
 
 class CaseStatusChange(StatusChange):

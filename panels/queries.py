@@ -68,24 +68,23 @@ def tray_counts(cases, today: datetime.date) -> dict[str, int]:
     return counts
 
 
-def tray_page_rows(cases, *, sort: str, offset: int, limit: int):
+def tray_page_rows(cases, *, sort: str, offset: int, limit: int) -> list[dict]:
+    """A page of the tray as plain rows (``presenters.tray_rows`` writes them): what a row
+    shows of the case, its child, the child's setting and the caseworker, not three model
+    instances a case (those were most of the cost of reading a page of 50)."""
     return list(
-        cases.select_related("child__current_setting", "caseworker")
-        .only(
+        cases.order_by(*TRAY_SORTS[sort]).values(
             "pk",
             "kind",
             "status",
             "next_due",
             "next_clock",
             "received_date",
-            "authority_id",
-            "child__first_name",
-            "child__last_name",
-            "child__current_setting__name",
-            "caseworker__full_name",
-            "caseworker__email",
-        )
-        .order_by(*TRAY_SORTS[sort])[offset : offset + limit]
+            child_first_name=F("child__first_name"),
+            child_last_name=F("child__last_name"),
+            setting_name=F("child__current_setting__name"),
+            caseworker_name=F("caseworker__full_name"),
+        )[offset : offset + limit]
     )
 
 

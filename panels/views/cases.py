@@ -93,7 +93,7 @@ def tray(request):
     context = {
         "form": form,
         "filters": filters,
-        "rows": [{"case": case, "state": case.next_deadline_state(today)} for case in rows],
+        "rows": rows,
         "counts": counts,
         "shown": shown,
         "page": page,
@@ -104,7 +104,7 @@ def tray(request):
         "sort": filters["sort"],
         "today": today,
     }
-    context["rows_html"] = presenters.tray_rows(context["rows"])
+    context["rows_html"] = presenters.tray_rows(rows, today)
     # The filter form (every caseworker and every setting of the register as options, most of
     # the page) depends only on the choices and what was chosen.
     chosen = sorted((name, request.GET.getlist(name)) for name in form.fields)

@@ -360,6 +360,29 @@ class TestChildList:
         assert html.count('<tr class="govuk-table__row">') == 26  # header + 25 rows
         assert 'aria-current="page">2</a>' in html
 
+    @pytest.mark.parametrize("params", [{}, {"q": "O'Neil"}, {"review": "overdue"}])
+    def test_rows_write_names_as_text_and_say_what_is_missing(
+        self, client_as, caseworker, authority_a, params
+    ):
+        ChildFactory(
+            authority=authority_a,
+            first_name="<b>Amy</b>",
+            last_name='O\'Neil & "Co"',
+            upn="",
+            primary_need="",
+            current_setting=None,
+            caseworker=None,
+            next_review_date=datetime.date.today() - datetime.timedelta(days=3),
+        )
+        html = client_as(caseworker).get(reverse("child-list"), params).content.decode()
+        row = html.split('<tbody class="govuk-table__body">')[1].split("</tr>")[0]
+        assert "O&#x27;Neil &amp; &quot;Co&quot;, &lt;b&gt;Amy&lt;/b&gt;</a>" in row
+        assert "<b>" not in row
+        cells = row.count('<td class="govuk-table__cell">–</td>')
+        assert cells == 3  # no UPN, no primary need, no setting
+        assert '<td class="govuk-table__cell">Not allocated</td>' in row
+        assert ("Review due" in html) == ("review" in params)
+
     def test_wrong_method(self, client_as, caseworker):
         assert client_as(caseworker).post(reverse("child-list")).status_code == 405
 

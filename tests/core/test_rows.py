@@ -5,8 +5,19 @@ import datetime
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
-from valuing_send.core.rows import day_month_year, long_date, pk_url, related_text, rendered_once
+from valuing_send.core.rows import (
+    day_month_year,
+    escaped,
+    joined_rows,
+    long_date,
+    pk_url,
+    related_text,
+    rendered_once,
+)
 
 UTC = datetime.UTC
 
@@ -15,6 +26,37 @@ UTC = datetime.UTC
 @pytest.mark.parametrize("pk", [1, 7, 42, 987654321, 2**63 - 1])
 def test_pk_url_gives_what_reverse_gives(url_name, pk):
     assert pk_url(url_name)(pk) == reverse(url_name, args=[pk])
+
+
+CELLS = [
+    "Jones",
+    "<script>alert('x')</script>",
+    'O\'Neil & "Sons" <b>',
+    "\u202eevil\u202c  \x00 é",
+    mark_safe('<strong class="govuk-tag">Overdue</strong>'),
+    gettext_lazy("Not allocated"),
+    42,
+    None,
+    "",
+    "{} {0} {name}",
+]
+
+
+@pytest.mark.parametrize("value", CELLS)
+def test_escaped_is_what_django_templates_write(value):
+    from django.utils.html import conditional_escape
+
+    assert escaped(value) == conditional_escape(value)
+
+
+def test_joined_rows_write_what_format_html_join_writes():
+    rows = [(a, b) for a in CELLS for b in reversed(CELLS)]
+    row_format = '<tr><td class="x">{}</td><td>{}</td></tr>'
+    written = joined_rows(row_format, rows)
+    assert written == format_html_join("\n", row_format, rows)
+    assert isinstance(written, SafeString)
+    assert "<script>" not in written and "&lt;script&gt;" in written
+    assert joined_rows(row_format, []) == ""
 
 
 def test_pk_url_takes_only_whole_numbers():

@@ -2,6 +2,7 @@
 role (403), the wrong method (405), and what each page shows and records."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -69,17 +70,43 @@ def test_the_tray_lists_open_cases_by_next_deadline_with_counts(client_as, casew
         1,
         6,
     )
-    dues = [row["case"].next_due for row in response.context["rows"]]
+    dues = [row["next_due"] for row in response.context["rows"]]
     assert dues == sorted(dues)
-    assert [row["state"] for row in response.context["rows"]][:4] == [
-        "overdue",
-        "overdue",
-        "overdue",
-        "due_soon",
-    ]
     html = response.content.decode()
+    tags = re.findall(r'class="govuk-tag govuk-tag--\w+">([^<]+)<', html.split("<tbody")[1])
+    assert tags == ["Overdue"] * 3 + ["Due this week"] * 2 + ["Due later"]
     assert "<title>Cases – my cases – Valuing SEND</title>" in html
     assert "Decide whether to assess" in html and "17 Feb 2025" in html
+
+
+def test_the_tray_writes_names_as_text_and_says_what_is_missing(
+    client_as, manager, caseworker, authority_a
+):
+    child = ChildFactory(
+        authority=authority_a,
+        first_name="<b>Amy</b>",
+        last_name='O\'Neil & "Co"',
+        current_setting=None,
+        caseworker=None,
+    )
+    case = services.case_open(
+        child, CaseKind.ASSESSMENT_REQUEST, by=caseworker, received_date=D(2025, 2, 24)
+    )
+    PanelCase.objects.filter(pk=case.pk).update(caseworker=None)
+    html = client_as(manager).get(reverse("case-tray"), {"view": "team"}).content.decode()
+    row = html.split('<tbody class="govuk-table__body">')[1].split("</tr>")[0]
+    assert f'href="{reverse("case-detail", args=[case.pk])}">{case.reference}</a>' in row
+    assert "O&#x27;Neil &amp; &quot;Co&quot;, &lt;b&gt;Amy&lt;/b&gt;" in row and "<b>" not in row
+    assert (
+        'Assessment request<br><span class="govuk-body-s app-secondary-text">Request received'
+        in row
+    )
+    assert "Decide whether to assess<br>7 Apr 2025 " in row and ">Due later</strong>" in row
+    assert "24 Feb 2025" in row
+    assert (
+        '<td class="govuk-table__cell">Not allocated</td><td class="govuk-table__cell">–</td>'
+        in row
+    )
 
 
 @pytest.mark.parametrize("size", [5, 40])
@@ -101,13 +128,13 @@ def test_the_tray_filters_by_kind_stage_caseworker_school_and_deadline(
     client = client_as(manager)
     query = {"kind": "placement", "stage": "with_caseworker"}
     response = client.get(reverse("case-tray"), query)
-    assert [r["case"].kind for r in response.context["rows"]] == ["placement"]
+    assert [r["kind"] for r in response.context["rows"]] == ["placement"]
     response = client.get(
         reverse("case-tray"), {"caseworker": str(caseworker.pk), "school": child.current_setting_id}
     )
     assert response.context["counts"]["total"] == 2
     response = client.get(reverse("case-tray"), {"due": "overdue"})
-    assert [r["case"] for r in response.context["rows"]] == [request_case]
+    assert [r["pk"] for r in response.context["rows"]] == [request_case.pk]
     assert response.context["counts"]["total"] == 2  # the counts ignore the deadline filter
 
 

@@ -3,11 +3,13 @@ list, the work tray, a child's assessment history): values formatted exactly as 
 filters format them, links, and the small tags each row repeats."""
 
 import datetime
+import html
 
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_3
+from django.utils.safestring import SafeString
 
 _MARKER = 987654321987654321
 
@@ -61,3 +63,19 @@ def rendered_once(template_name: str, context):
         return rendered[value]
 
     return render
+
+
+def escaped(value) -> str:
+    """``conditional_escape(value)`` for a table cell: HTML already marked safe as it is, any
+    other value as text with ``& < > " '`` escaped, exactly as Django escapes it, without the
+    lazy-string checks Django's ``escape`` makes on every call (a quarter of a long table's
+    time)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def joined_rows(row_format: str, rows) -> SafeString:
+    """``format_html_join("\n", row_format, rows)``, byte for byte: each row's values escaped
+    (``escaped``) and put into ``row_format`` with ``str.format``, the rows one per line."""
+    return SafeString("\n".join(row_format.format(*map(escaped, cells)) for cells in rows))
