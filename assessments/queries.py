@@ -7,7 +7,8 @@ from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from valuing_send.authorities.models import Role, Setting, User
+from valuing_send.authorities import choices
+from valuing_send.authorities.models import Setting, User
 
 from . import codes
 from .models import AssessmentStatus
@@ -105,7 +106,11 @@ def children_count(authority) -> int:
 def forget_children_count(sender=None, instance=None, created=True, **kwargs) -> None:
     """Receiver of Child's post_save (only when created) and post_delete (see apps.py)."""
     if created and instance is not None:
-        cache.delete(_children_count_key(instance.authority_id))
+        forget_children_count_of(instance.authority_id)
+
+
+def forget_children_count_of(authority_id: int) -> None:
+    cache.delete(_children_count_key(authority_id))
 
 
 def setting_suggestions(authority, text: str, limit: int = 10) -> list[str]:
@@ -136,14 +141,8 @@ def _review_window(window: str, today) -> Q:
 
 
 def caseworker_choices(authority):
-    """Choices for the children list's caseworker filter (one query)."""
-    caseworkers = list(
-        authority.memberships.active()
-        .filter(role=Role.CASEWORKER)
-        .order_by("user__full_name")
-        .values_list("user_id", "user__full_name")
-    )
-    return [(str(pk), name) for pk, name in caseworkers]
+    """Choices for the children list's caseworker filter (kept in the cache: ``choices``)."""
+    return [(str(pk), name) for pk, name in choices.caseworkers(authority)]
 
 
 def child_assessments(child):

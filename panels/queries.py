@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from valuing_send.authorities.models import Role
+from valuing_send.authorities import choices
 
 from . import clocks
 from .codes import STATUSES_BY_STAGE
@@ -89,15 +89,8 @@ def tray_page_rows(cases, *, sort: str, offset: int, limit: int) -> list[dict]:
 
 
 def tray_choices(authority):
-    """Choices for the caseworker and school filters (two queries)."""
-    caseworkers = list(
-        authority.memberships.active()
-        .filter(role=Role.CASEWORKER)
-        .order_by("user__full_name")
-        .values_list("user_id", "user__full_name")
-    )
-    schools = list(authority.settings_register.active().order_by("name").values_list("pk", "name"))
-    return caseworkers, schools
+    """Choices for the caseworker and school filters (kept in the cache: ``choices``)."""
+    return choices.caseworkers(authority), choices.register(authority)
 
 
 @dataclass(frozen=True)

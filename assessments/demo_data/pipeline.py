@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from assessments.queries import forget_children_count_of
 from assessments.services import current_framework
 from valuing_send import audit
+from valuing_send.authorities import choices
 from valuing_send.authorities.models import Authority, Role
 
 from .calibration import (
@@ -197,6 +199,9 @@ def populate_authority(
         timed("references", writer.verify_references)
         commit_started = time.perf_counter()
     timings["commit"] = time.perf_counter() - commit_started
+    # Rows written with COPY send no signal: forget what the pages keep of this authority.
+    choices.forget(authority.pk)
+    forget_children_count_of(authority.pk)
     counts = dataset.counts()
     audit.record(
         "create",

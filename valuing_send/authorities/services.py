@@ -6,6 +6,7 @@ from django.db.models import F
 from valuing_send.celery import enqueue_on_commit
 from valuing_send.core.locking import save_versioned
 
+from . import choices
 from .models import Authority, Membership, Role, User
 
 
@@ -62,6 +63,7 @@ def membership_change_role(
         _ensure_an_admin_remains(membership)
     changed = role != membership.role
     membership = save_versioned(membership, expected_version, role=role)
+    choices.forget_caseworkers(membership.authority_id)
     if changed:
         sessions_end(membership.user)
     return membership
@@ -77,6 +79,7 @@ def membership_set_active(
             raise MembershipError("You cannot deactivate your own access")
         _ensure_an_admin_remains(membership)
     membership = save_versioned(membership, expected_version, is_active=active)
+    choices.forget_caseworkers(membership.authority_id)
     if not active:
         sessions_end(membership.user)
     return membership

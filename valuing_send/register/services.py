@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from assessments.rules import codes as rule_codes
 from assessments.rules import setting_readiness
+from valuing_send.authorities import choices
 from valuing_send.authorities.models import Setting, SettingCapability
 from valuing_send.core.forms import (
     GovukForm,
@@ -166,9 +167,11 @@ def setting_create(authority, data: dict, *, by) -> Setting:
 
 @transaction.atomic
 def setting_update(setting: Setting, data: dict, *, expected_version: int, by) -> Setting:
-    return save_versioned(
+    setting = save_versioned(
         setting, expected_version, **{k: data[k] for k in SETTING_FIELDS if k in data}
     )
+    choices.forget_register(setting.authority_id)
+    return setting
 
 
 @transaction.atomic
