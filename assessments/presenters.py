@@ -441,34 +441,15 @@ def history_rows(assessments) -> str:
     )
 
 
-def listed_child(child) -> dict:
-    """A child as the children list reads it (``queries.children_matching`` gives these rows
-    as plain dictionaries, a search gives model instances)."""
-    return {
-        "pk": child.pk,
-        "last_name": child.last_name,
-        "first_name": child.first_name,
-        "date_of_birth": child.date_of_birth,
-        "upn": child.upn,
-        "sen_status": child.sen_status,
-        "primary_need": child.primary_need,
-        "next_review_date": child.next_review_date,
-        "setting_name": related_text(child.current_setting, "name", ""),
-        "caseworker_name": related_text(child.caseworker, "full_name", ""),
-    }
-
-
 def child_rows(children, *, by_review: bool) -> str:
     """The children list's table rows as HTML, written in one pass: the same markup the
     template loop wrote, at a fraction of its cost (25 rows of eight cells, a link and two
     dates each, were a third of the page's time through the template engine). ``children``:
-    rows as ``queries.children_matching`` gives them (dictionaries, or for a search model
-    instances). Every value is escaped (``core.rows.joined_rows``)."""
+    rows as ``queries.children_matching`` gives them. Every value is escaped
+    (``core.rows.joined_rows``)."""
     child_url = pk_url("child-detail")
 
     def row(child):
-        if not isinstance(child, dict):
-            child = listed_child(child)
         need = child["primary_need"]
         review = (
             SafeString(

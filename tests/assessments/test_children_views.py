@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -345,9 +346,10 @@ class TestChildList:
         ChildFactory.create_batch(30, authority=authority_a, current_setting=settings[0])
         large = self._queries_per_list(client)
         assert large == small
-        # Session, user, membership; count (filtered only); page; for a search its settings
-        # and caseworkers; for the setting filter, the settings it names; for any filter, the
-        # audit log's record that the list was searched. The caseworker choices are kept.
+        # Session, user, membership; count (filtered only); page; for the setting filter, the
+        # settings it names; for any filter, the audit log's record that the list was
+        # searched. The caseworker choices are kept.
+        assert large[("q",)] == 6
         assert max(large.values()) <= 8
         assert large[()] == 4  # unfiltered: the count is kept, not counted
 
@@ -359,6 +361,34 @@ class TestChildList:
         assert "<strong>60</strong> children" in html
         assert html.count('<tr class="govuk-table__row">') == 26  # header + 25 rows
         assert 'aria-current="page">2</a>' in html
+
+    def test_a_search_pages_through_its_matches_in_name_order(
+        self, client_as, caseworker, authority_a, authority_b, oakfield
+    ):
+        # Mixed case sorts as the upper-cased names do; another authority's Pattersons never.
+        names = [f"{last} {n:02d}" for n in range(15) for last in ("PATEL", "patterson")]
+        for name in names:
+            last, first = name.split()
+            ChildFactory(
+                authority=authority_a,
+                last_name=last,
+                first_name=f"Kid{first}",
+                current_setting=oakfield,
+                caseworker=caseworker,
+            )
+        ChildFactory.create_batch(5, authority=authority_b, last_name="Patterson")
+        client = client_as(caseworker)
+        listed = []
+        for page in ("1", "2"):
+            html = client.get(reverse("child-list"), {"q": "pat", "page": page}).content.decode()
+            assert "<strong>30</strong> children match" in html
+            listed += re.findall(r'href="/children/\d+/">([^<]+)</a>', html)
+        expected = sorted(
+            (f"{name.split()[0]}, Kid{name.split()[1]}" for name in names), key=str.upper
+        )
+        assert listed == expected
+        assert html.count("Oakfield Primary School</td>") == 5
+        assert html.count("Casey Worker</td>") == 5
 
     @pytest.mark.parametrize("params", [{}, {"q": "O'Neil"}, {"review": "overdue"}])
     def test_rows_write_names_as_text_and_say_what_is_missing(
