@@ -9,13 +9,14 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 
-from assessments import recommendations, rulesets
+from assessments import queries, recommendations, rulesets
 from assessments.demo_data.calibration import published_authorities
 from assessments.demo_data.pipeline import AlreadyPopulated, ensure_authority, populate_named
 from assessments.demo_data.rows import Table
 from assessments.demo_data.validation import validate_authority
 from assessments.demo_data.writers import writer_for
 from assessments.models import Assessment, DomainRating
+from valuing_send.authorities import choices
 from valuing_send.authorities.models import Authority, Role, User
 
 pytestmark = pytest.mark.django_db
@@ -73,9 +74,17 @@ def test_demo_data_passes_the_apps_validation_and_is_not_duplicated(framework):
 
 
 def test_per_table_reference_checks_give_valid_data(framework):
+    # What the pages keep of an authority, kept while it was empty: rows written with COPY
+    # send no signal, so the generator itself forgets them.
+    authority, _, _ = ensure_authority("Checkshire")
+    assert choices.register(authority) == [] and queries.children_count(authority) == 0
     result, _ = populate_named("Checkshire", "demo", seed=4, bulk_references=True)
     assert "references" in result.timings
     assert validate_authority(result.authority, form_sample=20) == []
+    assert result.authority == authority
+    assert len(choices.register(authority)) == authority.settings_register.active().count() > 0
+    assert len(choices.caseworkers(authority)) == 4
+    assert queries.children_count(authority) == result.counts["children"] == 2000
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL COPY path")
