@@ -9,16 +9,24 @@ initMoj();
 // Table regions (templates/govuk/table_region.html) are focusable in the HTML, so that without
 // JavaScript a keyboard user can always scroll a wide table. Here a region stays in the tab
 // order only while its table is wider than it (WCAG 1.4.10, 2.1.1), and says so with a shadow;
-// where the table fits it is not a pointless tab stop.
+// where the table fits it is not a pointless tab stop. The region is looked at again whenever
+// it or its table changes size (a web font arriving late widens a table) and once the fonts
+// have loaded (content can overflow a table without resizing it).
+function updateRegion(region) {
+  const scrolls = region.scrollWidth > region.clientWidth + 1;
+  region.classList.toggle("app-table-scroll--scrolls", scrolls);
+  if (scrolls) {
+    region.setAttribute("tabindex", "0");
+  } else if (region !== document.activeElement) {
+    region.removeAttribute("tabindex");
+  }
+}
+
 const regionSizes = new ResizeObserver((entries) => {
-  for (const { target } of entries) {
-    const scrolls = target.scrollWidth > target.clientWidth + 1;
-    target.classList.toggle("app-table-scroll--scrolls", scrolls);
-    if (scrolls) {
-      target.setAttribute("tabindex", "0");
-    } else if (target !== document.activeElement) {
-      target.removeAttribute("tabindex");
-    }
+  // An entry is a region or the table inside it: it is the region that is looked at.
+  const regions = new Set(entries.map(({ target }) => target.closest("[data-app-scroll-region]")));
+  for (const region of regions) {
+    if (region) updateRegion(region);
   }
 });
 
@@ -66,6 +74,9 @@ if (firstAnnouncement) {
     .trim();
 }
 watchRegions(document);
+document.fonts.ready.then(() => {
+  for (const region of within(document, "[data-app-scroll-region]")) updateRegion(region);
+});
 
 document.addEventListener("htmx:afterSettle", (event) => {
   const scope = event.detail.elt;

@@ -30,6 +30,7 @@ def test_admin_signs_in_and_manages_users(live_server, page, check_a11y, admin, 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Users")
     expect(page.get_by_role("table")).to_contain_text("Casey Worker")
     check_a11y(page, "users")
+    _a_table_that_grows_makes_its_region_a_tab_stop(page)
 
     page.get_by_role("button", name="Add a user").click()
     page.get_by_role("button", name="Add user").click()
@@ -61,6 +62,28 @@ def test_admin_signs_in_and_manages_users(live_server, page, check_a11y, admin, 
 
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_title("Sign in – Valuing SEND")
+
+
+def _a_table_that_grows_makes_its_region_a_tab_stop(page):
+    """WCAG 1.4.10 and 2.1.1: a table region is a tab stop exactly while its table is wider
+    than it, also when the table grows after the page has loaded (a web font arriving late):
+    the region is looked at again when its table changes size, not the table."""
+    region = page.locator("[data-app-scroll-region]").first
+    expect(region).not_to_have_attribute("tabindex", "0")  # at 1280 px the users fit
+    # Its scroll bar always shown, so that only the table changes size as it grows (the region
+    # keeps its size, as it does with overlay scroll bars).
+    region.evaluate("region => { region.style.overflowX = 'scroll'; }")
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    expect(region).not_to_have_attribute("tabindex", "0")
+    page.evaluate(
+        """() => document.querySelector("[data-app-scroll-region] td").append(
+             "W".repeat(400))"""
+    )
+    expect(region).to_have_attribute("tabindex", "0")
+    expect(region).to_have_class(re.compile(r"app-table-scroll--scrolls"))
+    expect(page.locator("[data-app-scroll-region] table")).not_to_have_attribute("tabindex", "0")
+    page.reload()  # as the server sent it
+    expect(region).not_to_have_attribute("tabindex", "0")
 
 
 def test_public_pages_pass_axe(live_server, page, check_a11y):

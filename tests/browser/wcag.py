@@ -122,11 +122,24 @@ def resize(page, size, javascript):
 def settle(page, javascript):
     """Let the page's resize observers and media-query listeners run (two frames), after its
     web fonts have loaded: a font swapped in later can widen a table, and the observer that
-    makes its region focusable runs only at the next frame (a race on a busy machine)."""
+    makes its region focusable runs only at the next frame (a race on a busy machine). Then, for
+    up to 30 more frames, wait while a table region scrolls without being in the tab order yet:
+    a layout that settles late (a busy machine) is seen as users see it a frame later, and a
+    region the observer never makes focusable still fails the check."""
     if javascript:
         page.evaluate(
-            "() => document.fonts.ready.then(() => new Promise("
-            "r => requestAnimationFrame(() => requestAnimationFrame(r))))"
+            """async () => {
+              await document.fonts.ready;
+              const frame = () => new Promise((r) => requestAnimationFrame(r));
+              await frame();
+              await frame();
+              const unsettled = () =>
+                [...document.querySelectorAll("[data-app-scroll-region]")].some(
+                  (region) =>
+                    region.scrollWidth > region.clientWidth + 1 && !region.hasAttribute("tabindex")
+                );
+              for (let waited = 0; waited < 30 && unsettled(); waited++) await frame();
+            }"""
         )
 
 
