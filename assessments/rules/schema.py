@@ -194,10 +194,10 @@ def ruleset_from_yaml(
     try:
         return parse_ruleset(data, source, known_domains)
     except RulesetError as error:
+        unlocated = [problem for problem in error.errors if problem.line is None]
+        lines = iter(locate(text, [problem.key_path for problem in unlocated]))
         located = [
-            problem
-            if problem.line is not None
-            else replace(problem, line=locate(text, problem.key_path))
+            problem if problem.line is not None else replace(problem, line=next(lines))
             for problem in error.errors
         ]
         raise RulesetError(source, located) from None

@@ -185,16 +185,25 @@ def _line(mark) -> int | None:
 _STEP = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
 
 
-def locate(text: str, key_path: str) -> int | None:
-    """The line of ``key_path`` (``bands[2].min_points``) in YAML ``text``: of the deepest key
-    or item found on the way, so a missing key points at its parent. None when the text
-    cannot be composed or nothing on the path is found."""
-    if not key_path or key_path.startswith(("(", "line ")):
-        return None
+def locate(text: str, key_paths: list[str]) -> list[int | None]:
+    """The line of each key path (``bands[2].min_points``) in YAML ``text``: of the deepest key
+    or item found on the way, so a missing key points at its parent. None for a path when the
+    text cannot be composed or nothing on it is found. The text is composed once for all the
+    paths: a file with a thousand problems is read once, not a thousand times."""
+    wanted = [not path or path.startswith(("(", "line ")) for path in key_paths]
+    if all(wanted):
+        return [None] * len(key_paths)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
     except (yaml.YAMLError, RecursionError):
-        return None
+        return [None] * len(key_paths)
+    return [
+        None if skipped else _line_of(root, path)
+        for path, skipped in zip(key_paths, wanted, strict=True)
+    ]
+
+
+def _line_of(node, key_path: str) -> int | None:
     line = None
     for index, key in _STEP.findall(key_path):
         if isinstance(node, yaml.SequenceNode) and index:
