@@ -25,5 +25,15 @@ echo "== Quality gates"
 .venv/bin/lint-imports --no-cache
 
 echo "== Tests (PostgreSQL, Redis, Celery worker, Chromium)"
-.venv/bin/pytest "$@"
+if [ $# -gt 0 ]; then
+  # Options or paths given (scripts/test.sh -k name): one pytest run, as asked.
+  .venv/bin/pytest "$@"
+else
+  # The suite in parallel, one worker per core up to four (pytest-xdist): each worker has its
+  # own test database, Redis database and documents folder, and the browser tests run together
+  # in one worker (tests/conftest.py). Then, alone, the tests that stop and start the servers
+  # every worker shares (marked serial).
+  .venv/bin/pytest -n auto --maxprocesses=4 -m "not serial"
+  .venv/bin/pytest -m serial
+fi
 echo "make test finished in $(( $(date +%s) - started )) s"

@@ -5,8 +5,10 @@ need Redis or a Celery worker are marked ``integration`` and find REDIS_URL set.
 """
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from tests.factories import AuthorityFactory, MembershipFactory, UserFactory, authenticator
@@ -17,6 +19,87 @@ from valuing_send.authorities.models import Role
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-battery"
+
+
+def _isolate_parallel_worker():
+    """When the suite runs in parallel (pytest-xdist, as ``make test`` runs it), each worker
+    has its own test database (pytest-django adds the worker's id to its name) and, set here
+    before anything connects, its own Redis database (1 for gw0, 2 for gw1, ...) and documents
+    folder. Both workers' databases hand out the same ids, so a shared cache would serve one
+    worker what the other kept for "authority 1", a shared broker would give one worker's tasks
+    to a Celery worker reading the other's database, and documents of "child 1" would meet in
+    one folder. The Celery workers the integration tests start inherit ``REDIS_URL``."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return
+    documents = settings.DOCUMENTS_ROOT / worker
+    settings.DOCUMENTS_ROOT = documents
+    settings.STORAGES["documents"]["OPTIONS"]["location"] = documents
+    url = os.environ.get("REDIS_URL", "")
+    if url:
+        own = urlunsplit(urlsplit(url)._replace(path=f"/{1 + int(worker[2:])}"))
+        os.environ["REDIS_URL"] = own
+        settings.REDIS_URL = own
+        settings.CACHES["default"]["LOCATION"] = own
+        settings.CELERY_BROKER_URL = own
+        from valuing_send.celery import app
+
+        app.conf.broker_url = own
+
+
+_isolate_parallel_worker()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What the browser tests' WCAG checks covered (pages, exceptions, key presses), after the
+    results; in a parallel run, as the worker that ran them reported it."""
+    from tests.browser.wcag import REPORT
+
+    if REPORT:
+        terminalreporter.section("WCAG checks beyond axe")
+        for line in REPORT:
+            terminalreporter.write_line(line)
+
+
+def pytest_sessionfinish(session):
+    """A parallel run's worker hands its WCAG report to the main process (pytest-xdist's
+    ``workeroutput``)."""
+    if hasattr(session.config, "workeroutput"):
+        from tests.browser.wcag import REPORT
+
+        session.config.workeroutput["wcag_report"] = list(REPORT)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist hands tests to workers one at a time, except the browser tests: the
+    journeys and the checks over the pages they recorded (``after_journeys``, which read the
+    session's recorder) run together, in order, in one worker, handed out first as the longest
+    unit. (xdist's own ``loadgroup`` marks do not group under pytest 9.2: it renames nodes
+    through an attribute pytest no longer reads.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "browser" if nodeid.startswith("tests/browser/") else nodeid
+
+    return BrowserTestsTogether(config, log)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist: the main process gathers what each worker's WCAG checks reported."""
+    from tests.browser.wcag import REPORT
+
+    REPORT.extend(getattr(node, "workeroutput", {}).get("wcag_report", ()))
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that stop and start the PostgreSQL and Redis every worker shares (the ``servers``
+    fixture) are marked ``serial``: ``make test`` runs them alone, after the parallel run."""
+    for item in items:
+        if "servers" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.serial)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import shutil
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.wcag import REPORT, PageRecorder
+from tests.browser.wcag import PageRecorder
 
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -34,14 +34,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
     # Checks over the pages the journeys recorded run after every journey.
     items.sort(key=lambda item: item.get_closest_marker("after_journeys") is not None)
-
-
-def pytest_terminal_summary(terminalreporter):
-    """What the WCAG checks covered (pages, exceptions, key presses), after the results."""
-    if REPORT:
-        terminalreporter.section("WCAG checks beyond axe")
-        for line in REPORT:
-            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

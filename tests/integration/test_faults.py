@@ -188,8 +188,8 @@ class TestWorkerKilledMidTask:
 
             def waiting_backend():
                 row = watcher.execute(
-                    "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND query LIKE '%assessments_replaychange%'"
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND query LIKE '%assessments_replaychange%'"
                 ).fetchone()
                 return row[0] if row else None
 
