@@ -352,6 +352,46 @@ def heatmap_sql(source: str) -> str:
     )
 
 
+def combined_sql(base: str) -> str:
+    """``aggregate_sql`` and ``heatmap_sql`` in one pass over the caseload's facts (``base``,
+    a query), for PostgreSQL: GROUPING SETS gives the rows grouped by the five breakdowns
+    (``by_breakdowns`` 1) and the rows grouped by setting (0), each row carrying every column;
+    ``split_combined`` takes them apart into the rows the two queries give. The domain counts
+    keep the heatmap's condition (children at a setting in the register), and ``registered``
+    says whether a setting's group has any such child (the heatmap lists only those)."""
+    counts = [f"COUNT(*) FILTER (WHERE {cond}) AS {name}" for name, cond in COUNT_COLUMNS.items()]
+    sums = [
+        f"COALESCE(SUM({amount}) FILTER (WHERE {cond}), 0) AS {name}"
+        for name, (amount, cond) in SUM_COLUMNS.items()
+    ]
+    domains = [
+        f"COUNT(*) FILTER (WHERE f.in_register = 1 AND {cond}) AS {name}"
+        for name, cond in DOMAIN_COLUMNS.items()
+    ]
+    dims = ", ".join(f"f.{name}" for name in DIMENSION_COLUMNS)
+    return (
+        f"SELECT GROUPING(f.setting_id) AS by_breakdowns, {dims}, f.setting_id, "
+        f"COUNT(*) FILTER (WHERE f.in_register = 1) AS registered, "
+        f"{', '.join(counts + sums + domains)} FROM ({base}) f "
+        f"GROUP BY GROUPING SETS (({dims}), (f.setting_id, f.setting_type))"
+    )
+
+
+def split_combined(rows: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """The rows of ``combined_sql`` as ``aggregate_sql``'s rows and ``heatmap_sql``'s."""
+    width = len(DIMENSION_COLUMNS)
+    first = 1 + width + 2  # after by_breakdowns, the dimensions, setting_id and registered
+    domains_at = first + len(COUNT_COLUMNS) + len(SUM_COLUMNS)
+    setting_type_at = 1 + DIMENSION_COLUMNS.index("setting_type")
+    aggregates, heatmap = [], []
+    for row in rows:
+        if row[0] == 1:
+            aggregates.append(row[1 : 1 + width] + row[first:domains_at])
+        elif row[1 + width + 1]:
+            heatmap.append((row[1 + width], row[setting_type_at], *row[domains_at:]))
+    return aggregates, heatmap
+
+
 def children_sql(ctx: Context, column: str, dimension: str = "", category: str = ""):
     """The ids of the children counted in ``column`` (for one breakdown category): the same
     facts and the same condition the figure was counted with."""

@@ -9,9 +9,9 @@ a census date has passed, the final figures for it; the first time, it also work
 Januaries for the indicators the records' dates allow (plans started and ceased), so trends
 start with history.
 
-How: one SQL pass over the caseload (``facts.aggregate_sql``: every count grouped by the five
-breakdowns), one over the settings for the capability heatmap, then the rollups in numpy and
-one bulk insert, in a transaction that replaces the period's rows.
+How: one SQL pass over the caseload (``facts.combined_sql`` on PostgreSQL: every count grouped
+by the five breakdowns, and by setting for the capability heatmap), then the rollups in numpy
+and one bulk insert, in a transaction that replaces the period's rows.
 """
 
 from __future__ import annotations
@@ -293,27 +293,46 @@ HISTORY_IDS = tuple(i for i in LOCAL_IDS if registry.get(i).from_dates)
 FACTS_TABLE = "indicator_facts"
 
 
+def grouped_once(cursor, base: str, params) -> tuple[list[tuple], list[tuple]]:
+    """The facts grouped by the five breakdowns and by setting, from one statement
+    (PostgreSQL's GROUPING SETS, ``facts.combined_sql``)."""
+    cursor.execute(facts.combined_sql(base), params)
+    return facts.split_combined(cursor.fetchall())
+
+
+def grouped_through_table(cursor, base: str, params) -> tuple[list[tuple], list[tuple]]:
+    """The same rows as ``grouped_once``, from the facts written to a temporary table and read
+    twice (SQLite has no GROUPING SETS)."""
+    cursor.execute(f"DROP TABLE IF EXISTS {FACTS_TABLE}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {FACTS_TABLE} AS {base}", params)
+    cursor.execute(facts.aggregate_sql(FACTS_TABLE))
+    aggregates = cursor.fetchall()
+    cursor.execute(facts.heatmap_sql(FACTS_TABLE))
+    heatmap = cursor.fetchall()
+    cursor.execute(f"DROP TABLE {FACTS_TABLE}")
+    return aggregates, heatmap
+
+
 def compute(authority, window: facts.Window, *, history: bool = False) -> tuple[list[Row], int]:
-    """Every local figure for one period. The caseload's facts are worked out once into a
-    temporary table, then read twice: grouped by the five breakdowns, and by setting for the
-    capability heatmap. Returns the rows and the number of children counted."""
+    """Every local figure for one period, from the caseload's facts worked out once: grouped by
+    the five breakdowns, and (unless ``history``) by setting for the capability heatmap.
+    Returns the rows and the number of children counted."""
     ctx = facts.context_for(authority, window)
     base, params = facts.base_sql(ctx)
+    heatmap = []
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Many small expressions: compiling them costs more than it saves, and the sort
             # for the grouping fits in memory at national scale.
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute(f"DROP TABLE IF EXISTS {FACTS_TABLE}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {FACTS_TABLE} AS {base}", params)
-        cursor.execute(facts.aggregate_sql(FACTS_TABLE))
-        aggregates = cursor.fetchall()
-        heatmap = []
-        if not history:
-            cursor.execute(facts.heatmap_sql(FACTS_TABLE))
-            heatmap = cursor.fetchall()
-        cursor.execute(f"DROP TABLE {FACTS_TABLE}")
+        if history:
+            cursor.execute(facts.aggregate_sql(f"({base})"), params)
+            aggregates = cursor.fetchall()
+        elif connection.vendor == "postgresql":
+            aggregates, heatmap = grouped_once(cursor, base, params)
+        else:
+            aggregates, heatmap = grouped_through_table(cursor, base, params)
     rollup = Rollup(aggregates, heatmap)
     if history:
         rows = indicator_rows(rollup, HISTORY_IDS, exclude_breakdowns=("setting_type",))
