@@ -190,16 +190,16 @@ def locate(text: str, key_paths: list[str]) -> list[int | None]:
     or item found on the way, so a missing key points at its parent. None for a path when the
     text cannot be composed or nothing on it is found. The text is composed once for all the
     paths: a file with a thousand problems is read once, not a thousand times."""
-    wanted = [not path or path.startswith(("(", "line ")) for path in key_paths]
-    if all(wanted):
+    skipped = [not path or path.startswith(("(", "line ")) for path in key_paths]
+    if all(skipped):
         return [None] * len(key_paths)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except (yaml.YAMLError, RecursionError):
         return [None] * len(key_paths)
     return [
-        None if skipped else _line_of(root, path)
-        for path, skipped in zip(key_paths, wanted, strict=True)
+        None if skip else _line_of(root, path)
+        for path, skip in zip(key_paths, skipped, strict=True)
     ]
 
 

@@ -331,24 +331,42 @@ def _derived() -> str:
     )
 
 
-def aggregate_sql(source: str) -> str:
-    """Every count and sum, grouped by the five breakdowns: one pass over the caseload."""
+def _counts_and_sums() -> list[str]:
+    """The aggregate columns of the five-breakdown grouping: every count, then every sum."""
     counts = [f"COUNT(*) FILTER (WHERE {cond}) AS {name}" for name, cond in COUNT_COLUMNS.items()]
     sums = [
         f"COALESCE(SUM({amount}) FILTER (WHERE {cond}), 0) AS {name}"
         for name, (amount, cond) in SUM_COLUMNS.items()
     ]
-    dims = ", ".join(f"f.{name}" for name in DIMENSION_COLUMNS)
-    return f"SELECT {dims}, {', '.join(counts + sums)} FROM {source} f GROUP BY {dims}"
+    return counts + sums
+
+
+def _domain_counts(within: str = "") -> list[str]:
+    """The heatmap's per-domain counts, each also limited by ``within`` when given."""
+    also = f"{within} AND " if within else ""
+    return [
+        f"COUNT(*) FILTER (WHERE {also}{cond}) AS {name}" for name, cond in DOMAIN_COLUMNS.items()
+    ]
+
+
+_DIMENSIONS = ", ".join(f"f.{name}" for name in DIMENSION_COLUMNS)
+_REGISTERED = "f.in_register = 1"
+
+
+def aggregate_sql(source: str) -> str:
+    """Every count and sum, grouped by the five breakdowns: one pass over the caseload."""
+    return (
+        f"SELECT {_DIMENSIONS}, {', '.join(_counts_and_sums())} FROM {source} f "
+        f"GROUP BY {_DIMENSIONS}"
+    )
 
 
 def heatmap_sql(source: str) -> str:
     """Per setting in the register: children whose need in each domain is above the setting's
     capability there, and children with a need in that domain."""
-    columns = [f"COUNT(*) FILTER (WHERE {cond}) AS {name}" for name, cond in DOMAIN_COLUMNS.items()]
     return (
-        f"SELECT f.setting_id, f.setting_type, {', '.join(columns)} FROM {source} f "
-        "WHERE f.in_register = 1 GROUP BY f.setting_id, f.setting_type"
+        f"SELECT f.setting_id, f.setting_type, {', '.join(_domain_counts())} FROM {source} f "
+        f"WHERE {_REGISTERED} GROUP BY f.setting_id, f.setting_type"
     )
 
 
@@ -359,36 +377,29 @@ def combined_sql(base: str) -> str:
     ``split_combined`` takes them apart into the rows the two queries give. The domain counts
     keep the heatmap's condition (children at a setting in the register), and ``registered``
     says whether a setting's group has any such child (the heatmap lists only those)."""
-    counts = [f"COUNT(*) FILTER (WHERE {cond}) AS {name}" for name, cond in COUNT_COLUMNS.items()]
-    sums = [
-        f"COALESCE(SUM({amount}) FILTER (WHERE {cond}), 0) AS {name}"
-        for name, (amount, cond) in SUM_COLUMNS.items()
-    ]
-    domains = [
-        f"COUNT(*) FILTER (WHERE f.in_register = 1 AND {cond}) AS {name}"
-        for name, cond in DOMAIN_COLUMNS.items()
-    ]
-    dims = ", ".join(f"f.{name}" for name in DIMENSION_COLUMNS)
+    columns = _counts_and_sums() + _domain_counts(within=_REGISTERED)
     return (
-        f"SELECT GROUPING(f.setting_id) AS by_breakdowns, {dims}, f.setting_id, "
-        f"COUNT(*) FILTER (WHERE f.in_register = 1) AS registered, "
-        f"{', '.join(counts + sums + domains)} FROM ({base}) f "
-        f"GROUP BY GROUPING SETS (({dims}), (f.setting_id, f.setting_type))"
+        f"SELECT GROUPING(f.setting_id) AS by_breakdowns, {_DIMENSIONS}, f.setting_id, "
+        f"COUNT(*) FILTER (WHERE {_REGISTERED}) AS registered, {', '.join(columns)} "
+        f"FROM ({base}) f "
+        f"GROUP BY GROUPING SETS (({_DIMENSIONS}), (f.setting_id, f.setting_type))"
     )
 
 
 def split_combined(rows: list[tuple]) -> tuple[list[tuple], list[tuple]]:
     """The rows of ``combined_sql`` as ``aggregate_sql``'s rows and ``heatmap_sql``'s."""
     width = len(DIMENSION_COLUMNS)
-    first = 1 + width + 2  # after by_breakdowns, the dimensions, setting_id and registered
-    domains_at = first + len(COUNT_COLUMNS) + len(SUM_COLUMNS)
     setting_type_at = 1 + DIMENSION_COLUMNS.index("setting_type")
+    setting_id_at = 1 + width
+    registered_at = setting_id_at + 1
+    counts_at = registered_at + 1
+    domains_at = counts_at + len(COUNT_COLUMNS) + len(SUM_COLUMNS)
     aggregates, heatmap = [], []
     for row in rows:
-        if row[0] == 1:
-            aggregates.append(row[1 : 1 + width] + row[first:domains_at])
-        elif row[1 + width + 1]:
-            heatmap.append((row[1 + width], row[setting_type_at], *row[domains_at:]))
+        if row[0] == 1:  # grouped by the five breakdowns
+            aggregates.append(row[1:setting_id_at] + row[counts_at:domains_at])
+        elif row[registered_at]:
+            heatmap.append((row[setting_id_at], row[setting_type_at], *row[domains_at:]))
     return aggregates, heatmap
 
 
