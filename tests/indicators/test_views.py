@@ -2,6 +2,7 @@
 the wrong method, 404 for another authority's records, constant queries, and downloads that
 open in a spreadsheet with the page's figures."""
 
+import datetime
 import io
 
 import pytest
@@ -106,6 +107,38 @@ def test_dashboard_shows_local_figures_beside_published_ones(
     assert "1 of 3" in html  # in mainstream
     assert "carries DfE local authority code 901" in html
     assert "the children" in html  # managers may drill down
+
+
+def test_dashboard_tiles_are_kept_per_run_and_for_who_may_drill(
+    client_as, manager, admin, stored, authority_a
+):
+    """The tiles are rendered once per run of the figures: a second view reads no figures; an
+    admin (who may not see the children behind a figure) gets their own tiles, not the
+    manager's; a recompute after the records changed shows the new figures at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("indicator-dashboard")
+    client = client_as(manager)
+    first = client.get(url).content.decode()
+    assert ">3</p>" in first and reverse("indicator-children") in first
+    with CaptureQueriesContext(connection) as again:
+        second = client.get(url).content.decode()
+    assert "indicators_indicatorsnapshot" not in " ".join(q["sql"] for q in again.captured_queries)
+    assert ">3</p>" in second and reverse("indicator-children") in second
+    as_admin = client_as(admin).get(url).content.decode()
+    assert ">3</p>" in as_admin and reverse("indicator-children") not in as_admin
+
+    # Finn's plan ceased before the census: one plan fewer.
+    authority_a.children.filter(first_name="Finn").update(
+        sen_status="K",
+        plan_ceased_date=datetime.date(2025, 12, 1),
+        plan_cease_reason="2",
+    )
+    run = snapshots.snapshot_period(authority_a, FINAL, trigger=SnapshotTrigger.MANUAL)
+    assert run.snapshots.get(indicator="ehc_plans", dimension="", category="").value == 2
+    after = client.get(url).content.decode()
+    assert ">2</p>" in after and ">3</p>" not in after
 
 
 def test_admins_see_figures_but_not_the_children_behind_them(client_as, admin, stored):

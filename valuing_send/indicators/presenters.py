@@ -200,13 +200,31 @@ def _chosen(periods: list[Period], period: datetime.date | None) -> Period | Non
 def dashboard_context(authority, *, period: datetime.date | None = None, periods=None) -> dict:
     """The dashboard: headline tiles for every question group (five queries; four when the
     caller already has the periods)."""
+    context = dashboard_frame(authority, period=period, periods=periods)
+    context["groups"] = dashboard_groups(authority, context["period"], context["comparators"])
+    return context
+
+
+def dashboard_frame(authority, *, period: datetime.date | None = None, periods=None) -> dict:
+    """What the dashboard shows around its tiles: the periods, the one chosen and the
+    comparators (one query for the version of the published statistics; one more without
+    ``periods``)."""
     periods = periods_of(authority) if periods is None else periods
-    chosen = _chosen(periods, period)
-    comparators = comparators_for(authority)
+    return {
+        "authority": authority,
+        "periods": periods,
+        "period": _chosen(periods, period),
+        "comparators": comparators_for(authority),
+    }
+
+
+def dashboard_groups(authority, chosen: Period | None, comparators: Comparators) -> list[dict]:
+    """The headline tiles of every question group for the chosen period (one query for the
+    authority's figures; the published ones are kept per version)."""
     ids = [i for group in TILES.values() for i in group]
     local = local_for(authority, ids, periods=[chosen.period] if chosen else [])
     published = published_for(comparators.areas, ids, version=comparators.version)
-    groups = [
+    return [
         {
             "name": group,
             "slug": registry.GROUP_SLUGS[group],
@@ -217,13 +235,6 @@ def dashboard_context(authority, *, period: datetime.date | None = None, periods
         }
         for group in registry.GROUPS
     ]
-    return {
-        "authority": authority,
-        "periods": periods,
-        "period": chosen,
-        "comparators": comparators,
-        "groups": groups,
-    }
 
 
 def trend_chart(

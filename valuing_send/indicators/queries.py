@@ -240,6 +240,9 @@ class Period:
     as_at: datetime.date
     computed_at: datetime.datetime | None
     from_dates: bool
+    # The run whose rows the period holds: a run's rows never change (a recompute stores a new
+    # run), so a page worked out from them may be kept per run (``presenters.dashboard_tiles``).
+    run: int | None = None
 
     @property
     def label(self) -> str:
@@ -259,7 +262,13 @@ def periods_of(authority) -> list[Period]:
     it holds (one indexed query)."""
     runs = SnapshotRun.objects.filter(authority=authority, current=True).order_by("-period")
     return [
-        Period(run.period, run.as_at, run.finished_at, run.trigger == SnapshotTrigger.HISTORY)
+        Period(
+            run.period,
+            run.as_at,
+            run.finished_at,
+            run.trigger == SnapshotTrigger.HISTORY,
+            run=run.pk,
+        )
         for run in runs.only("period", "as_at", "finished_at", "trigger")
     ]
 

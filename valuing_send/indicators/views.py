@@ -9,11 +9,13 @@ from django.core.paginator import Paginator
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from valuing_send.authorities.permissions import can
 from valuing_send.authorities.tenancy import requires
 from valuing_send.core import exports
+from valuing_send.core.cache import cached_fragment
 from valuing_send.core.forms import form_data, resubmitted
 from valuing_send.core.locking import ConflictError
 
@@ -91,9 +93,39 @@ def dashboard(request):
     form, period = _period(request, request.authority)
     if form.errors:
         return refused(request, form, "How the local system is doing")
-    context = presenters.dashboard_context(request.authority, period=period, periods=form.periods)
+    context = presenters.dashboard_frame(request.authority, period=period, periods=form.periods)
     context["period_form"] = form
+    context["tiles_html"] = _dashboard_tiles_html(request, context)
     return render_or_export(request, "indicators/dashboard.html", context, filename="indicators")
+
+
+def _dashboard_tiles_html(request, frame) -> str:
+    """The dashboard's period choice, comparators and tiles as HTML, kept per run of the
+    figures: a run's rows never change (a recompute stores a new run, so a new key), nor do the
+    published figures within one version of them. Also keyed by the periods offered, the one
+    asked for, the comparators and whether the reader may see the children behind a figure
+    (the tiles' only difference between roles). Aggregate figures only: no child is named on
+    the dashboard."""
+    form, chosen, comparators = frame["period_form"], frame["period"], frame["comparators"]
+    may_drill = can(request.membership, "indicators.children")
+    inputs = (
+        frame["periods"],
+        chosen,
+        form.data.get("period") if form.is_bound else None,
+        comparators.version,
+        comparators.basis,
+        [(area.code, area.name) for area in comparators.areas],
+        may_drill,
+    )
+
+    def render() -> str:
+        groups = presenters.dashboard_groups(request.authority, chosen, comparators)
+        return render_to_string(
+            "indicators/dashboard.html#tiles",
+            frame | {"groups": groups, "membership": request.membership},
+        )
+
+    return cached_fragment("dashboard-tiles", request.authority.pk, inputs, render)
 
 
 @require_GET
