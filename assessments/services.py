@@ -3,10 +3,10 @@ transaction; records two people may edit check their ``version``."""
 
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from valuing_send.core.locking import ConflictError, save_versioned
+from valuing_send.core.locking import ConflictError, advisory_xact_lock, save_versioned
 from valuing_send.core.workflow import record_start, transition
 
 from .framework import FrameworkError, read_framework_file
@@ -111,11 +111,7 @@ def erasure_lock(authority_id: int, *, shared: bool) -> None:
     """Until the transaction ends: erasing a child of the authority takes this lock alone
     (``shared=False``), a replay writing its changes takes it shared with other replays. On
     PostgreSQL (SQLite runs one writing transaction at a time anyway)."""
-    if connection.vendor != "postgresql":
-        return
-    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s, %s)", [ERASURE_LOCK, authority_id])
+    advisory_xact_lock(ERASURE_LOCK, authority_id, shared=shared)
 
 
 @transaction.atomic

@@ -2,11 +2,14 @@
 earlier Januaries from the records' dates; idempotent; debounced requests."""
 
 import datetime
+import threading
 
 import pytest
+from django.db import connection, transaction
+from django.utils import timezone
 
 from valuing_send.celery import app
-from valuing_send.indicators import debounce, snapshots
+from valuing_send.indicators import debounce, facts, snapshots
 from valuing_send.indicators.ambitions import (
     IMPROVING,
     MET,
@@ -16,6 +19,8 @@ from valuing_send.indicators.ambitions import (
     status_of,
 )
 from valuing_send.indicators.models import IndicatorSnapshot, SnapshotRun, SnapshotTrigger
+
+from .conftest import FINAL
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2026, 3, 1)
@@ -105,3 +110,59 @@ def test_an_in_process_failure_does_not_fail_the_change(authority_a, monkeypatch
     monkeypatch.setattr(tasks.recompute_authority, "delay", broken)
     debounce._in_process(authority_a.pk)
     assert "Recomputing the indicators of authority" in caplog.text
+
+
+def test_a_runs_figures_go_with_it(hand_built, authority_a):
+    """The figures carry no database key to their run (``IndicatorSnapshot``): deleting a run
+    still deletes its figures, and only its own."""
+    first = snapshots.snapshot_period(authority_a, FINAL, trigger=SnapshotTrigger.MANUAL)
+    other = snapshots.snapshot_period(
+        authority_a, facts.Window(datetime.date(2027, 1, 21), DAY), trigger=SnapshotTrigger.MANUAL
+    )
+    assert first.snapshots.count() == first.rows > 0
+    first.delete()
+    assert not IndicatorSnapshot.objects.filter(run_id=first.pk).exists()
+    assert other.snapshots.count() == other.rows > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_recomputes_of_a_period_at_once_leave_one_set_of_figures(hand_built, authority_a):
+    """A second store of a period waits for the first to commit, then replaces its figures:
+    never two runs' figures for one period, nor two current runs."""
+    rows, _ = snapshots.compute(authority_a, FINAL)
+    first_stored, release_first, second_done = (threading.Event() for _ in range(3))
+    failures = []
+
+    def store(before=None, after=None):
+        try:
+            if before:
+                before.wait(10)
+            with transaction.atomic():
+                snapshots.store(
+                    authority_a, FINAL, rows, trigger=SnapshotTrigger.MANUAL, started=timezone.now()
+                )
+                if after:
+                    after()
+        except Exception as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    def hold():
+        first_stored.set()
+        release_first.wait(10)
+
+    first = threading.Thread(target=store, kwargs={"after": hold})
+    second = threading.Thread(target=lambda: (store(before=first_stored), second_done.set()))
+    first.start()
+    second.start()
+    assert not second_done.wait(1), "the second store did not wait for the first"
+    release_first.set()
+    first.join(20)
+    second.join(20)
+    assert failures == []
+    current = SnapshotRun.objects.filter(authority=authority_a, period=FINAL.period, current=True)
+    assert current.count() == 1
+    figures = IndicatorSnapshot.objects.filter(authority=authority_a, period=FINAL.period)
+    assert set(figures.values_list("run_id", flat=True)) == {current.get().pk}
+    assert figures.count() == len(rows)

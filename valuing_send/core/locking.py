@@ -7,6 +7,8 @@ the other person's values and the user's own (nothing is silently overwritten or
 
 from dataclasses import dataclass
 
+from django.db import connection
+
 
 class ConflictError(Exception):
     def __init__(self, current):
@@ -31,6 +33,18 @@ def save_versioned(instance, expected_version: int, *, version_field: str = "ver
         raise ConflictError(model._default_manager.get(pk=instance.pk))
     instance.refresh_from_db()
     return instance
+
+
+def advisory_xact_lock(first: int, second: int, *, shared: bool = False) -> None:
+    """Until the transaction ends, PostgreSQL's advisory lock on the pair of keys (``first``
+    names what is locked, ``second`` whose: usually an authority's id), alone or ``shared``
+    with other shared holders. Nothing on SQLite, which runs one writing transaction at a
+    time anyway."""
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [first, second])
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from assessments.rules.codes import CLASSIFICATION_CODES, NEEDS_DOMAIN_CODES
+from valuing_send.core.locking import advisory_xact_lock
 
 from . import facts, registry
 from .dfe import dfe_percent
@@ -341,6 +342,10 @@ def compute(authority, window: facts.Window, *, history: bool = False) -> tuple[
     return rows, rollup.get(rollup.total, "children")
 
 
+# The first key of the advisory lock that lets one store at a time write an authority's
+# figures (the second is the authority's id).
+SNAPSHOT_LOCK = 0x534E4150
+
 SNAPSHOT_COLUMNS = (
     "authority_id",
     "run_id",
@@ -376,10 +381,16 @@ def insert_snapshots(rows: Iterable[tuple]) -> None:
 def store(
     authority, window: facts.Window, rows: list[Row], *, trigger: str, started
 ) -> SnapshotRun:
-    """Replace the period's rows with ``rows`` (a period's figures are always one set)."""
-    SnapshotRun.objects.filter(authority=authority, period=window.period, current=True).update(
-        current=False
+    """Replace the period's rows with ``rows`` (a period's figures are always one set, the
+    current run's). One store at a time per authority: a second waits for the first to commit,
+    then replaces its rows, so a period never holds two runs' figures."""
+    advisory_xact_lock(SNAPSHOT_LOCK, authority.pk)
+    replaced = list(
+        SnapshotRun.objects.filter(
+            authority=authority, period=window.period, current=True
+        ).values_list("pk", flat=True)
     )
+    SnapshotRun.objects.filter(pk__in=replaced).update(current=False)
     run = SnapshotRun.objects.create(
         authority=authority,
         period=window.period,
@@ -387,7 +398,7 @@ def store(
         trigger=trigger,
         started_at=started,
     )
-    IndicatorSnapshot.objects.filter(authority=authority, period=window.period).delete()
+    IndicatorSnapshot.objects.filter(run__in=replaced).delete()
     insert_snapshots(
         (
             authority.pk,
