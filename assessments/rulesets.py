@@ -24,6 +24,7 @@ from .rule_files import REPO_ROOT, load_shipped_rulesets, shipped_ruleset_paths,
 from .rules import RulesetError, RulesetProblem, framework_domains_left_out, ruleset_from_yaml
 from .rules.conditions import Names
 from .rules.money import pounds_decimal
+from .rules.schema import stored_rule_file_data
 
 DEFAULT_RULESET_ID = "valuing-send-default"
 SCHEME_TEMPLATE = REPO_ROOT / "seeds" / "rules" / "templates" / "scheme-template.yaml"
@@ -194,7 +195,7 @@ def ruleset_copy(source: RuleSetVersion, authority, *, by) -> RuleSetVersion:
     """A new draft for the authority, starting from any version it can see. A schema-1
     version is written out as schema 2 (ranges and money stated as the guided form edits
     them; see ``upgraded``): its recommendations do not change."""
-    data = yaml.safe_load(source.yaml_text)
+    data = stored_rule_file_data(source.yaml_text)
     if data.get("schema_version") == 1:
         data = upgraded(data, source.ruleset)
     taken = set(
@@ -318,7 +319,7 @@ def scheme_of(version: RuleSetVersion) -> dict:
     """What the guided form edits, read from the draft (schema 1 read as schema 2): points per
     level, how money is published, and each band with its range and amounts. Amounts vary by
     hours when the scheme lists hours; exceptions per setting type are kept as they are."""
-    data = yaml.safe_load(version.yaml_text)
+    data = stored_rule_file_data(version.yaml_text)
     if data.get("schema_version") == 1:
         data = upgraded(data, version.ruleset)
     ruleset = version.ruleset
@@ -367,7 +368,7 @@ def ruleset_update_scheme(
     max_points, funded, amounts: {hours or None: Decimal pounds}}``. Bands may be added,
     removed and renamed; a band kept by name keeps its exceptions per setting type.
     Everything else in the scheme stays as it is. Checked in full before saving."""
-    data = yaml.safe_load(version.yaml_text)
+    data = stored_rule_file_data(version.yaml_text)
     if data.get("schema_version") == 1:
         data = upgraded(data, version.ruleset)
     data["points"]["default"] = list(points)
@@ -419,7 +420,7 @@ def _decimal_data(value: Decimal):
 
 def ruleset_update_points(version: RuleSetVersion, points, *, by) -> RuleSetVersion:
     """Change only the points per level (0–4), keeping the bands and funding as they are."""
-    data = yaml.safe_load(version.yaml_text)
+    data = stored_rule_file_data(version.yaml_text)
     data["points"]["default"] = list(points)
     ruleset = version.ruleset
     names = framework_domains() or {}

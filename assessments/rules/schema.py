@@ -117,22 +117,10 @@ class _Refused(yaml.MarkedYAMLError):
     """Valid YAML that a rule set may not contain; its problem is the whole message."""
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses repeated keys, which plain YAML silently overwrites; anchors
-    and aliases, so a small file cannot expand into a huge one ("billion laughs"); and dates
-    that do not exist, which PyYAML's timestamp constructor would raise as a bare ValueError."""
-
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _Refused(
-                None,
-                None,
-                "anchors and aliases (& and *) are not allowed in a rule set: "
-                "write each value out in full",
-                event.start_mark,
-            )
-        return super().compose_node(parent, index)
+class _RuleFileConstruction:
+    """What a rule file's values may not be, whichever parser read them: repeated keys, which
+    plain YAML silently overwrites; keys that are lists or mappings; and dates that do not
+    exist, which PyYAML's timestamp constructor would raise as a bare ValueError."""
 
     def construct_yaml_timestamp(self, node):
         try:
@@ -164,9 +152,78 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
+class _UniqueKeyLoader(_RuleFileConstruction, yaml.SafeLoader):
+    """A safe loader (PyYAML's own parser, in Python) with the rule file's constructors, that
+    also refuses anchors and aliases, so a small file cannot expand into a huge one ("billion
+    laughs"). It reads every file the fast path below does not, and says what is wrong."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(
+                None,
+                None,
+                "anchors and aliases (& and *) are not allowed in a rule set: "
+                "write each value out in full",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
 _UniqueKeyLoader.add_constructor(
     "tag:yaml.org,2002:timestamp", _UniqueKeyLoader.construct_yaml_timestamp
 )
+
+# libyaml's parser, when PyYAML was built with it (its wheels are): a Kent-size rule file is
+# read in a tenth of the time PyYAML's parser in Python takes (about 250 ms on this project's
+# machine, once or twice per save of a scheme).
+_C_SAFE_LOADER = getattr(yaml, "CSafeLoader", None)
+# Nesting no rule file needs (a condition nests at most MAX_CONDITION_DEPTH levels, each two
+# YAML levels deep): deeper files are left to the Python parser, which refuses them politely.
+_FAST_DEPTH = 64
+
+if _C_SAFE_LOADER is not None:
+
+    class _UniqueKeyCLoader(_RuleFileConstruction, _C_SAFE_LOADER):
+        """The rule file's constructors over libyaml's parser."""
+
+    _UniqueKeyCLoader.add_constructor(
+        "tag:yaml.org,2002:timestamp", _UniqueKeyCLoader.construct_yaml_timestamp
+    )
+else:  # pragma: no cover - PyYAML built without libyaml
+    _UniqueKeyCLoader = None
+
+
+def _fast_load(text: str):
+    """The rule file's data read with libyaml, as ``(data,)``; or None when the fast path does
+    not decide: no libyaml, anything the file may not contain (an anchor, an alias, nesting
+    deeper than any rule needs: found in one pass over the events, before anything is built),
+    or any problem at all. Then the Python loader reads the file again and says what is wrong,
+    exactly as it always has."""
+    if _UniqueKeyCLoader is None:
+        return None
+    opening = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    closing = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    try:
+        depth = 0
+        for event in yaml.parse(text, Loader=_C_SAFE_LOADER):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return None
+            if isinstance(event, opening):
+                depth += 1
+                if depth > _FAST_DEPTH:
+                    return None
+            elif isinstance(event, closing):
+                depth -= 1
+        return (yaml.load(text, Loader=_UniqueKeyCLoader),)
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        return None
+
+
+def stored_rule_file_data(text: str):
+    """The data of a rule file already checked when it was saved (a stored version's text),
+    read with libyaml where PyYAML has it: the same values ``yaml.safe_load`` gives."""
+    return yaml.load(text, Loader=_C_SAFE_LOADER or yaml.SafeLoader)
 
 
 def ruleset_from_yaml(
@@ -176,8 +233,10 @@ def ruleset_from_yaml(
     which line; with ``known_domains`` (the needs framework's codes and names) a domain code
     outside the framework is refused."""
     try:
-        # As safe as yaml.safe_load: the loader is a SafeLoader that also rejects repeated keys.
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
+        # As safe as yaml.safe_load: both loaders are safe loaders that also refuse repeated
+        # keys; anchors and aliases are refused before anything is built.
+        fast = _fast_load(text)
+        data = fast[0] if fast is not None else yaml.load(text, Loader=_UniqueKeyLoader)
     except RecursionError:
         raise RulesetError(
             source, [RulesetProblem("(file)", "is nested too deeply to be a rule set")]

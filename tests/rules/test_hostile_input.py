@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from assessments.rule_files import shipped_ruleset_paths
-from assessments.rules import RulesetError, ruleset_from_yaml
+from assessments.rules import RulesetError, ruleset_from_yaml, schema
 
 DEFAULT = next(path for path in shipped_ruleset_paths() if path.name == "default.yaml").read_text()
 
@@ -155,3 +155,49 @@ def test_a_file_with_a_thousand_problems_is_composed_once_and_each_located(monke
         hours = problem.key_path.rsplit(".", 1)[1]
         assert lines[problem.line - 1].strip().startswith(f"{hours}:"), problem
     assert len(composed) == 1
+
+
+@pytest.mark.parametrize("path", shipped_ruleset_paths(), ids=lambda path: path.name)
+def test_libyaml_reads_a_rule_file_as_the_python_parser_does(path):
+    """Valid files are read by libyaml (a tenth of the time), to the same data and the same
+    rule set as PyYAML's parser in Python gives."""
+    text = path.read_text()
+    fast = schema._fast_load(text)
+    assert fast is not None, "a shipped rule file should be read by the fast path"
+    assert fast[0] == yaml.load(text, Loader=schema._UniqueKeyLoader)
+    assert schema.stored_rule_file_data(text) == yaml.safe_load(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        laughs(9),
+        "id: &name default\nname: *name\n",
+        "a: [1]\nb: *missing\n",
+        "a: 1\na: 2\n",  # a repeated key
+        "name: 2024-13-01\n",  # a date that does not exist
+        "? [a, b]\n: c\n",
+        "a:\n\tb: 1\n",  # a tab, which YAML refuses
+        "a: " + "[" * 100 + "]" * 100 + "\n",  # deeper than any rule needs
+        "a: b\x00c\n",
+        "{{ 7*7 }}\n",
+    ],
+)
+def test_whatever_a_rule_file_may_not_hold_is_left_to_the_python_parser(text):
+    """The fast path decides nothing it is not sure of: anything refused, and anything
+    suspect, is read again by the Python loader, which says what is wrong as it always did."""
+    assert schema._fast_load(text) is None
+    with pytest.raises(RulesetError):
+        ruleset_from_yaml(text, "x.yaml")
+
+
+def test_problems_are_reported_the_same_with_or_without_libyaml(monkeypatch):
+    """A file libyaml reads but the schema refuses gives the same located problems either way."""
+    text = changed(lambda d: d["points"].update(default=[0, 1, 3, 6, 10**30]))
+    with pytest.raises(RulesetError) as fast:
+        ruleset_from_yaml(text, "x.yaml")
+    monkeypatch.setattr(schema, "_UniqueKeyCLoader", None)
+    with pytest.raises(RulesetError) as slow:
+        ruleset_from_yaml(text, "x.yaml")
+    assert str(fast.value) == str(slow.value)
+    assert [p.line for p in fast.value.errors] == [p.line for p in slow.value.errors]
