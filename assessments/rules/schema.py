@@ -170,13 +170,9 @@ class _UniqueKeyLoader(_RuleFileConstruction, yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-_UniqueKeyLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", _UniqueKeyLoader.construct_yaml_timestamp
-)
-
-# libyaml's parser, when PyYAML was built with it (its wheels are): a Kent-size rule file is
-# read in a tenth of the time PyYAML's parser in Python takes (about 250 ms on this project's
-# machine, once or twice per save of a scheme).
+# libyaml's parser, when PyYAML was built with it (its wheels are): the shipped default scheme
+# is checked in 12.5 ms instead of 65 ms with PyYAML's parser in Python (once or twice per save
+# of a scheme).
 _C_SAFE_LOADER = getattr(yaml, "CSafeLoader", None)
 # Nesting no rule file needs (a condition nests at most MAX_CONDITION_DEPTH levels, each two
 # YAML levels deep): deeper files are left to the Python parser, which refuses them politely.
@@ -187,11 +183,13 @@ if _C_SAFE_LOADER is not None:
     class _UniqueKeyCLoader(_RuleFileConstruction, _C_SAFE_LOADER):
         """The rule file's constructors over libyaml's parser."""
 
-    _UniqueKeyCLoader.add_constructor(
-        "tag:yaml.org,2002:timestamp", _UniqueKeyCLoader.construct_yaml_timestamp
-    )
 else:  # pragma: no cover - PyYAML built without libyaml
     _UniqueKeyCLoader = None
+
+# Each loader keeps its own table of constructors: the timestamp one goes in each.
+for _loader in (_UniqueKeyLoader, _UniqueKeyCLoader):
+    if _loader is not None:
+        _loader.add_constructor("tag:yaml.org,2002:timestamp", _loader.construct_yaml_timestamp)
 
 
 def _fast_load(text: str):

@@ -241,7 +241,8 @@ class Period:
     computed_at: datetime.datetime | None
     from_dates: bool
     # The run whose rows the period holds: a run's rows never change (a recompute stores a new
-    # run), so a page worked out from them may be kept per run (``presenters.dashboard_tiles``).
+    # run), so a page worked out from them may be kept per run (the dashboard's tiles:
+    # ``views._dashboard_tiles_html``).
     run: int | None = None
 
     @property
