@@ -1,8 +1,10 @@
 """Reads that views share: children lists, a child's history, what the summary shows."""
 
 import datetime
+from functools import cache as once
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -24,6 +26,7 @@ def children_matching(authority, filters: dict, *, user):
     every child in name order until 25 match (a search for a common surname late in the
     alphabet read 47,000 rows)."""
     children = authority.children.all()
+    whole = not any(filters.get(name) for name in NARROWING_FILTERS)
     searching = bool(filters.get("q"))
     if searching:
         children = children.search(filters["q"])
@@ -51,7 +54,17 @@ def children_matching(authority, filters: dict, *, user):
     if filters.get("review"):
         children = children.filter(_review_window(filters["review"], timezone.localdate()))
         order = ("next_review_date", *order)
-    return Matches(children, order, within=authority.children.all(), sort_first=searching)
+    return Matches(
+        children,
+        order,
+        within=authority.children.all(),
+        sort_first=searching,
+        whole_of=authority.pk if whole else None,
+    )
+
+
+# The filters that narrow the list (``children_matching``); any other key leaves it whole.
+NARROWING_FILTERS = ("q", "status", "need", "phase", "setting", "caseworker", "review")
 
 
 def _listed(children):
@@ -76,22 +89,53 @@ class Matches:
     the page's 25 read with their setting's and caseworker's names. The upper-cased names a
     search sorts on are in no index's order: the planner reads the matches through the prefix
     indexes and sorts them, and joining every match before sorting was slower for a short
-    search that matches thousands."""
+    search that matches thousands.
+
+    ``whole_of``: the authority, when the list is all its children (the list everyone opens):
+    on PostgreSQL a page of it is read with the SQL the ORM made for it once (``_whole_page``).
+    """
 
     ordered = True
 
-    def __init__(self, children, order, *, within, sort_first: bool):
+    def __init__(self, children, order, *, within, sort_first: bool, whole_of=None):
         self.children, self.order, self.within = children, order, within
-        self.sort_first = sort_first
+        self.sort_first, self.whole_of = sort_first, whole_of
 
     def count(self) -> int:
         return self.children.count()
 
     def __getitem__(self, page: slice) -> list[dict]:
+        if self.whole_of is not None and connection.vendor == "postgresql":
+            return _whole_page(self.whole_of, page.start or 0, page.stop - (page.start or 0))
         if self.sort_first:
             chosen = self.children.order_by(*self.order).values("pk")[page]
             return list(_listed(self.within.filter(pk__in=chosen).order_by(*self.order)))
         return list(_listed(self.children.order_by(*self.order))[page])
+
+
+@once
+def _whole_page_sql() -> str:
+    """The SQL of a page of an authority's whole list, as the ORM writes it (``_listed``, in the
+    list's order), made once per process with the authority, the page's size and its start as
+    parameters."""
+    from .models import Child
+
+    listed = _listed(Child.objects.filter(authority_id=0).order_by("last_name", "first_name", "pk"))
+    sql, params = listed.query.sql_with_params()
+    if params != (0,):
+        raise AssertionError(f"the whole list's SQL has other parameters: {params}")
+    return f"{sql} LIMIT %s OFFSET %s"
+
+
+def _whole_page(authority_id: int, start: int, size: int) -> list[dict]:
+    """A page of the authority's whole list: the same rows as ``_listed`` gives (PostgreSQL
+    returns each column as the ORM would: no value needs converting), without building and
+    compiling the query for each request (1.4 of the 3.9 ms the page's read took at Kent, and
+    another 0.9 ms turning rows into dicts through the ORM's iterator)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_whole_page_sql(), [authority_id, max(size, 0), start])
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 LISTED_FIELDS = (
@@ -109,17 +153,18 @@ LISTED_FIELDS = (
 CHILDREN_COUNT_SECONDS = 600
 
 
-def _children_count_key(authority_id: int) -> str:
+def children_count_key(authority_id: int) -> str:
     return f"children-count:{authority_id}"
 
 
-def children_count(authority) -> int:
+def children_count(authority, *, reads=None) -> int:
     """How many children the authority has, for the unfiltered children list: kept in the
     cache (a count over a large caseload is a fifth of the page) and forgotten whenever a child
     is added or removed (``forget_children_count``), or after ten minutes (rows written in bulk,
-    e.g. by the demo generator, send no signal)."""
-    return cache.get_or_set(
-        _children_count_key(authority.pk),
+    e.g. by the demo generator, send no signal). ``reads``: the page's cache entries already
+    read together (``core.cache.KeptReads``), if it read them so."""
+    return (reads or cache).get_or_set(
+        children_count_key(authority.pk),
         lambda: authority.children.count(),
         CHILDREN_COUNT_SECONDS,
     )
@@ -132,7 +177,7 @@ def forget_children_count(sender=None, instance=None, created=True, **kwargs) ->
 
 
 def forget_children_count_of(authority_id: int) -> None:
-    cache.delete(_children_count_key(authority_id))
+    cache.delete(children_count_key(authority_id))
 
 
 def setting_suggestions(authority, text: str, limit: int = 10) -> list[str]:
@@ -162,9 +207,9 @@ def _review_window(window: str, today) -> Q:
     )
 
 
-def caseworker_choices(authority):
+def caseworker_choices(authority, *, reads=None):
     """Choices for the children list's caseworker filter (kept in the cache: ``choices``)."""
-    return [(str(pk), name) for pk, name in choices.caseworkers(authority)]
+    return [(str(pk), name) for pk, name in choices.caseworkers(authority, reads=reads)]
 
 
 def child_assessments(child):

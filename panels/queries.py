@@ -88,9 +88,10 @@ def tray_page_rows(cases, *, sort: str, offset: int, limit: int) -> list[dict]:
     )
 
 
-def tray_choices(authority):
-    """Choices for the caseworker and school filters (kept in the cache: ``choices``)."""
-    return choices.caseworkers(authority), choices.register(authority)
+def tray_choices(authority, *, reads=None):
+    """Choices for the caseworker and school filters (kept in the cache: ``choices``; ``reads``:
+    the page's cache entries already read together, ``core.cache.KeptReads``)."""
+    return choices.caseworkers(authority, reads=reads), choices.register(authority, reads=reads)
 
 
 @dataclass(frozen=True)

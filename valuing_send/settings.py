@@ -135,6 +135,7 @@ TEMPLATES = [
                 "valuing_send.core.context_processors.service",
             ],
             "builtins": [
+                "valuing_send.core.templatetags.kept_urls",
                 "valuing_send.core.templatetags.govuk",
                 "assessments.templatetags.assessment_tags",
                 "django.contrib.humanize.templatetags.humanize",
@@ -250,7 +251,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "valuing_send.core.storage.StaticFilesStorage"
         if PRODUCTION
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        else "valuing_send.core.storage.DevelopmentStaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION

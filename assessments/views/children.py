@@ -3,17 +3,18 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from valuing_send.audit import audit_read, record
 from valuing_send.audit.models import Action
+from valuing_send.authorities import choices
 from valuing_send.authorities.tenancy import get_or_404, requires
-from valuing_send.core.cache import cached_fragment
+from valuing_send.core.cache import KeptReads, cached_fragment, fragment_key
 from valuing_send.core.forms import form_data, resubmitted
 from valuing_send.core.locking import ConflictError, differences
+from valuing_send.core.templatetags.kept_urls import reverse_once
 
 from .. import presenters, queries, services
 from ..forms import ChildFilterForm, ChildForm
@@ -39,13 +40,21 @@ class _CountedPaginator(Paginator):
 @require_GET
 @requires("child.view")
 def child_list(request):
-    form = ChildFilterForm(
-        request.GET or None,
-        authority=request.authority,
-        caseworker_choices=queries.caseworker_choices(request.authority),
-        suggestions_url=reverse("child-list-setting-suggestions"),
+    authority = request.authority
+    fragment_inputs = _filters_inputs(request.GET)
+    # What the list keeps in the cache, read in one round trip: the caseworkers offered, the
+    # children's count and the filter form.
+    reads = KeptReads(
+        [
+            choices.key("caseworkers", authority.pk),
+            queries.children_count_key(authority.pk),
+            fragment_key(FILTERS_FRAGMENT, authority.pk, fragment_inputs),
+        ]
     )
-    filters = form.filters()
+    caseworkers = queries.caseworker_choices(authority, reads=reads)
+    # Nothing asked: no form to check, and its HTML is kept (made in _filters_html if not).
+    form = _filter_form(request, caseworkers) if request.GET else None
+    filters = form.filters() if form is not None else {}
     if filters is None:
         # Only a hand-made address gets here (the form offers no such values). The error
         # summary says what is wrong; no list is shown, so nothing looks filtered that is not.
@@ -66,17 +75,24 @@ def child_list(request):
     paginator = (
         Paginator(children, PAGE_SIZE)
         if filtered
-        else _CountedPaginator(children, PAGE_SIZE, count=queries.children_count(request.authority))
+        else _CountedPaginator(
+            children, PAGE_SIZE, count=queries.children_count(authority, reads=reads)
+        )
     )
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
-        "filters_html": _filters_html(request, form, filtered),
+        "filters_html": _filters_html(request, form, caseworkers, filtered, fragment_inputs, reads),
         "page": page,
         "rows": presenters.child_rows(page.object_list, by_review=bool(filters.get("review"))),
-        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        # Page numbers, None for a gap (Django's marker is a translated string, compared by
+        # translating it once per number).
+        "page_range": [
+            number if isinstance(number, int) else None
+            for number in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        ],
         "query": query.urlencode(),
         "filtered": filtered,
         "by_review": bool(filters.get("review")),
@@ -91,24 +107,41 @@ def child_list(request):
 
 # What the kept filter form holds in place of a search's text (replaced on every request).
 SEARCH_STAND_IN = "search-text-stand-in-5f0c2e"
+FILTERS_FRAGMENT = "children-filters"
 
 
-def _filters_html(request, form, filtered: bool) -> str:
+def _filters_inputs(query) -> tuple:
+    """What the kept filter form is keyed by: the values chosen, with any search text left out
+    (it is put in on each request), and whether there is one."""
+    searching = bool(query.get("q", "").strip())
+    values = sorted(
+        (name, "" if name == "q" and searching else query.get(name, ""))
+        for name in ChildFilterForm.NAMES
+        if query
+    )
+    return values, searching
+
+
+def _filter_form(request, caseworkers) -> ChildFilterForm:
+    return ChildFilterForm(
+        request.GET or None,
+        authority=request.authority,
+        caseworker_choices=caseworkers,
+        suggestions_url=reverse_once("child-list-setting-suggestions"),
+    )
+
+
+def _filters_html(request, form, caseworkers, filtered: bool, inputs: tuple, reads) -> str:
     """The filter form as HTML, rendered once per authority, caseworker list and choice of
     filters, and kept in the cache (its fields were a third of the children list's render).
     What was typed in the search box may be a child's name, so it is never kept: the form is
     kept with a stand-in for it, replaced here by the text typed, escaped as the field escapes
-    its value."""
-    typed = form.data.get("q", "") if form.is_bound else ""
-    searching = bool(typed.strip())
-    values = sorted(
-        (name, "" if name == "q" and searching else form.data.get(name, ""))
-        for name in ChildFilterForm.NAMES
-        if form.is_bound
-    )
+    its value. ``form``: None when nothing was asked."""
+    _, searching = inputs
+    typed = form.data.get("q", "") if searching else ""
 
     def render() -> str:
-        shown = form
+        shown = form if form is not None else _filter_form(request, caseworkers)
         if searching:
             data = form.data.copy()
             data["q"] = SEARCH_STAND_IN
@@ -123,10 +156,12 @@ def _filters_html(request, form, filtered: bool) -> str:
         )
 
     html = cached_fragment(
-        "children-filters",
+        FILTERS_FRAGMENT,
         request.authority.pk,
-        (form.caseworker_choices, values, filtered, searching),
+        inputs,
         render,
+        depends_on=(caseworkers, filtered),
+        reads=reads,
     )
     return mark_safe(html.replace(SEARCH_STAND_IN, escape(typed))) if searching else html
 

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from valuing_send.audit import audit_read
+from valuing_send.authorities import choices
 from valuing_send.authorities.models import Role
 from valuing_send.authorities.permissions import can
 from valuing_send.authorities.tenancy import get_or_404, requires
-from valuing_send.core.cache import cached_fragment
+from valuing_send.core.cache import KeptReads, cached_fragment, fragment_key
 from valuing_send.core.locking import ConflictError, differences
 from valuing_send.core.workflow import TransitionRefused, moves_for
 
@@ -35,6 +36,7 @@ from ..forms import (
 from ..workflows import DECIDE
 
 TRAY_PAGE_SIZE = 50
+TRAY_FILTERS_FRAGMENT = "tray-filters"
 
 
 def _case(request, pk):
@@ -49,8 +51,21 @@ def _case(request, pk):
 @require_GET
 @requires("panelcase.view")
 def tray(request):
-    caseworkers, schools = queries.tray_choices(request.authority)
+    authority = request.authority
     default_view = "mine" if request.membership.role == Role.CASEWORKER else "team"
+    # The filter form (every caseworker and every setting of the register as options, most of
+    # the page) depends only on the choices and what was chosen; it and the choices are read
+    # from the cache in one round trip.
+    chosen = sorted((name, request.GET.getlist(name)) for name in TrayFilterForm.base_fields)
+    fragment_inputs = (default_view, chosen)
+    reads = KeptReads(
+        [
+            choices.key("caseworkers", authority.pk),
+            choices.key("register", authority.pk),
+            fragment_key(TRAY_FILTERS_FRAGMENT, authority.pk, fragment_inputs),
+        ]
+    )
+    caseworkers, schools = queries.tray_choices(authority, reads=reads)
     form = TrayFilterForm(
         request.GET or None,
         initial={"view": default_view},
@@ -105,14 +120,13 @@ def tray(request):
         "today": today,
     }
     context["rows_html"] = presenters.tray_rows(rows, today)
-    # The filter form (every caseworker and every setting of the register as options, most of
-    # the page) depends only on the choices and what was chosen.
-    chosen = sorted((name, request.GET.getlist(name)) for name in form.fields)
     context["filters_html"] = cached_fragment(
-        "tray-filters",
-        request.authority.pk,
-        (caseworkers, schools, default_view, chosen, context["sort"]),
+        TRAY_FILTERS_FRAGMENT,
+        authority.pk,
+        fragment_inputs,
         lambda: render_to_string("panels/tray.html#filters", context),
+        depends_on=(caseworkers, schools, context["sort"]),
+        reads=reads,
     )
     return render(request, "panels/tray.html", context)
 

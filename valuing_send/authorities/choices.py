@@ -18,14 +18,17 @@ from .models import Membership, Role
 CHOICES_SECONDS = 600
 
 
-def _key(kind: str, authority_id: int) -> str:
+def key(kind: str, authority_id: int) -> str:
+    """Where a list is kept ("caseworkers" or "register"), for reading it with others
+    (``core.cache.KeptReads``)."""
     return f"choices:{kind}:{authority_id}"
 
 
-def caseworkers(authority) -> list[tuple[int, str]]:
-    """The authority's active caseworkers as (user id, full name), by name."""
-    return cache.get_or_set(
-        _key("caseworkers", authority.pk),
+def caseworkers(authority, *, reads=None) -> list[tuple[int, str]]:
+    """The authority's active caseworkers as (user id, full name), by name. ``reads``: the
+    page's cache entries already read together, if it read them so."""
+    return (reads or cache).get_or_set(
+        key("caseworkers", authority.pk),
         lambda: list(
             authority.memberships.active()
             .filter(role=Role.CASEWORKER)
@@ -36,10 +39,10 @@ def caseworkers(authority) -> list[tuple[int, str]]:
     )
 
 
-def register(authority) -> list[tuple[int, str]]:
+def register(authority, *, reads=None) -> list[tuple[int, str]]:
     """The authority's active settings as (id, name), by name."""
-    return cache.get_or_set(
-        _key("register", authority.pk),
+    return (reads or cache).get_or_set(
+        key("register", authority.pk),
         lambda: list(
             authority.settings_register.active().order_by("name", "pk").values_list("pk", "name")
         ),
@@ -56,15 +59,15 @@ def _forget(*keys: str) -> None:
 
 def forget(authority_id: int) -> None:
     """Forget both lists of an authority (after rows were written in bulk)."""
-    _forget(_key("caseworkers", authority_id), _key("register", authority_id))
+    _forget(key("caseworkers", authority_id), key("register", authority_id))
 
 
 def forget_caseworkers(authority_id: int) -> None:
-    _forget(_key("caseworkers", authority_id))
+    _forget(key("caseworkers", authority_id))
 
 
 def forget_register(authority_id: int) -> None:
-    _forget(_key("register", authority_id))
+    _forget(key("register", authority_id))
 
 
 def forget_caseworkers_of_membership(sender=None, instance=None, **kwargs) -> None:
@@ -80,7 +83,7 @@ def forget_caseworkers_of_user(sender=None, instance=None, update_fields=None, *
     authority_ids = Membership.objects.filter(user_id=instance.pk).values_list(
         "authority_id", flat=True
     )
-    _forget(*(_key("caseworkers", pk) for pk in authority_ids))
+    _forget(*(key("caseworkers", pk) for pk in authority_ids))
 
 
 def forget_register_of_setting(sender=None, instance=None, **kwargs) -> None:

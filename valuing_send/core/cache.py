@@ -82,15 +82,50 @@ class ResilientRedisCache(RedisCache):
 FRAGMENT_SECONDS = 600
 
 
-def cached_fragment(namespace: str, authority_id: int, inputs, render) -> str:
-    """HTML that depends only on ``inputs`` (for example a filter form: its choices and the
-    values chosen), rendered once by ``render()`` and kept in the cache per authority for ten
-    minutes, keyed by a digest of the inputs, so a change to any of them is a new entry. Never
-    for anything typed that may be personal data: the caller leaves that out (and renders)."""
+def fragment_key(namespace: str, authority_id: int, inputs) -> str:
     digest = hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]
-    key = f"{namespace}:{authority_id}:{digest}"
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, FRAGMENT_SECONDS)
+    return f"{namespace}:{authority_id}:{digest}"
+
+
+def _stamp(depends_on) -> str:
+    return hashlib.sha256(repr(depends_on).encode()).hexdigest()[:32]
+
+
+class KeptReads:
+    """The cache entries a page needs, read together in one round trip to Redis (``get_many``)
+    instead of one each: a round trip costs about half a millisecond here, whatever it carries.
+    What is missing is made and kept as the single reads would (``get_or_set``,
+    ``cached_fragment``); an unreachable cache reads as all missing."""
+
+    def __init__(self, keys):
+        self._found = cache.get_many(list(keys))
+
+    def get_or_set(self, key: str, make, timeout: int):
+        if key in self._found:
+            return self._found[key]
+        value = make()
+        cache.set(key, value, timeout)
+        return value
+
+    def get(self, key: str):
+        return self._found.get(key)
+
+
+def cached_fragment(
+    namespace: str, authority_id: int, inputs, render, *, depends_on=(), reads=None
+) -> str:
+    """HTML that depends only on ``inputs`` and ``depends_on`` (for example a filter form: the
+    values chosen, and its choices), rendered once by ``render()`` and kept in the cache per
+    authority for ten minutes, keyed by a digest of ``inputs``, so a change to any of them is a
+    new entry. ``depends_on`` is what is only known after the entry is read (the choices, read
+    in the same round trip, ``reads``): the entry keeps a digest of it, and is rendered again
+    when it differs. Never for anything typed that may be personal data: the caller leaves that
+    out (and renders)."""
+    key = fragment_key(namespace, authority_id, inputs)
+    stamp = _stamp(depends_on)
+    kept = reads.get(key) if reads is not None else cache.get(key)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == stamp:
+        return mark_safe(kept[1])
+    html = render()
+    cache.set(key, (stamp, html), FRAGMENT_SECONDS)
     return mark_safe(html)
