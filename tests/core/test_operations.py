@@ -291,3 +291,29 @@ class TestWithoutRedis:
         assert message.sent_at is not None and message.attempts == 1
         assert message.task == "valuing_send.authorities.tasks.send_account_email"
         assert len(mailoutbox) == 1
+
+    @override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "valuing_send.core.cache.ResilientRedisCache",
+                "LOCATION": "redis://127.0.0.1:9/0",
+                "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+            }
+        }
+    )
+    def test_the_lists_still_show_everything_without_their_kept_entries(
+        self, client_as, caseworker, child, caplog
+    ):
+        """The children list and the work tray read their kept entries in one round trip
+        (``core.cache.KeptReads``); with no Redis every entry is missing and made again."""
+        client = client_as(caseworker)
+        html = client.get(reverse("child-list")).content.decode()
+        assert "<strong>1</strong> child" in html
+        assert ">Casey Worker</option>" in html  # the filter form, made again
+        assert f'href="/children/{child.pk}/"' in html
+        html = client.get(reverse("child-list"), {"q": child.last_name}).content.decode()
+        assert "<strong>1</strong> child match" in html
+        html = client.get(reverse("case-tray")).content.decode()
+        assert ">Casey Worker</option>" in html
+        assert ">Oakfield Primary School</option>" in html
+        assert "Cache unavailable (get_many)" in caplog.text
