@@ -254,16 +254,20 @@ class TestCacheOnRedis:
         assert cache.get("kept-client-test", "gone") == "gone"
 
 
-class TestWithoutRedis:
-    @override_settings(
-        CACHES={
-            "default": {
-                "BACKEND": "valuing_send.core.cache.ResilientRedisCache",
-                "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
-                "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-            }
+# A cache whose Redis is unreachable: nothing listens on the discard port.
+NO_REDIS = override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "valuing_send.core.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
-    )
+    }
+)
+
+
+class TestWithoutRedis:
+    @NO_REDIS
     def test_the_cache_reads_as_empty_and_drops_writes(self, caplog):
         from django.core.cache import cache
 
@@ -292,15 +296,7 @@ class TestWithoutRedis:
         assert message.task == "valuing_send.authorities.tasks.send_account_email"
         assert len(mailoutbox) == 1
 
-    @override_settings(
-        CACHES={
-            "default": {
-                "BACKEND": "valuing_send.core.cache.ResilientRedisCache",
-                "LOCATION": "redis://127.0.0.1:9/0",
-                "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-            }
-        }
-    )
+    @NO_REDIS
     def test_the_lists_still_show_everything_without_their_kept_entries(
         self, client_as, caseworker, child, caplog
     ):
