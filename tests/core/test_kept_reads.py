@@ -4,6 +4,7 @@ kept entries in one round trip, and kept fragments that follow what they were ma
 import pytest
 from django.core.cache import cache
 from django.template import Context, Template, TemplateSyntaxError
+from django.test import override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
 from valuing_send.core.cache import KeptReads, cached_fragment, fragment_key
@@ -45,6 +46,12 @@ class TestURLTag:
         finally:
             set_script_prefix("/")
         assert _render("{% url 'home' %}") == home
+
+    def test_kept_per_urlconf(self):
+        assert _render("{% url 'home' %}") == reverse("home")
+        with override_settings(ROOT_URLCONF="tests.core.other_urls"):
+            assert _render("{% url 'home' %}") == "/elsewhere/"
+        assert _render("{% url 'home' %}") == reverse("home")
 
     def test_still_says_what_is_wrong_with_its_syntax(self):
         with pytest.raises(TemplateSyntaxError):

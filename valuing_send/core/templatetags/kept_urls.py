@@ -12,12 +12,19 @@ before: its arguments are endless and the page's own."""
 from functools import cache
 
 from django import template
+from django.conf import settings
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 
 register = template.Library()
+
+
+def _urlconf():
+    """The URLconf ``reverse`` uses: the request's own if it set one, else the setting's (a
+    test that overrides ROOT_URLCONF gets its own entries)."""
+    return get_urlconf() or settings.ROOT_URLCONF
 
 
 @cache
@@ -28,7 +35,7 @@ def _reversed(view_name: str, current_app, urlconf, script_prefix: str) -> str:
 
 def reverse_once(view_name: str) -> str:
     """``reverse(view_name)`` for a URL without arguments, worked out once (see the module)."""
-    return _reversed(view_name, None, get_urlconf(), get_script_prefix())
+    return _reversed(view_name, None, _urlconf(), get_script_prefix())
 
 
 class KeptURLNode(URLNode):
@@ -44,7 +51,7 @@ class KeptURLNode(URLNode):
             match = getattr(request, "resolver_match", None)
             current_app = match.namespace if match is not None else None
         try:
-            url = _reversed(view_name, current_app, get_urlconf(), get_script_prefix())
+            url = _reversed(view_name, current_app, _urlconf(), get_script_prefix())
         except NoReverseMatch:
             # Raised (or not, with "as") exactly as Django's tag does.
             return super().render(context)
