@@ -4,7 +4,7 @@ import re
 from django import forms
 from django.utils import timezone
 
-from assessments import codes
+from assessments import codes, queries
 from assessments.rules import codes as rule_codes
 from valuing_send.authorities.models import Role
 from valuing_send.core.forms import (
@@ -381,7 +381,7 @@ class ChildFilterForm(GovukForm):
         choices=_blank_choice("Any", codes.REVIEW_WINDOWS),
     )
 
-    NAMES = ("q", "status", "need", "phase", "setting", "caseworker", "review")
+    NAMES = queries.FILTER_NAMES
 
     def __init__(self, *args, authority, caseworker_choices, suggestions_url=None, **kwargs):
         super().__init__(*args, **kwargs)

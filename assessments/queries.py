@@ -12,7 +12,7 @@ from django.utils import timezone
 from valuing_send.authorities import choices
 
 from . import codes
-from .models import AssessmentStatus
+from .models import AssessmentStatus, Child
 
 AGE_PHASE_RANGES = {code: (youngest, oldest) for code, _, youngest, oldest in codes.AGE_PHASES}
 
@@ -26,7 +26,7 @@ def children_matching(authority, filters: dict, *, user):
     every child in name order until 25 match (a search for a common surname late in the
     alphabet read 47,000 rows)."""
     children = authority.children.all()
-    whole = not any(filters.get(name) for name in NARROWING_FILTERS)
+    whole = not any(filters.get(name) for name in FILTER_NAMES)
     searching = bool(filters.get("q"))
     if searching:
         children = children.search(filters["q"])
@@ -46,11 +46,7 @@ def children_matching(authority, filters: dict, *, user):
         children = children.filter(caseworker__isnull=True)
     elif caseworker and str(caseworker).isdigit():
         children = children.filter(caseworker_id=int(caseworker))
-    order = (
-        (Upper("last_name"), Upper("first_name"), "pk")
-        if searching
-        else ("last_name", "first_name", "pk")
-    )
+    order = (Upper("last_name"), Upper("first_name"), "pk") if searching else LIST_ORDER
     if filters.get("review"):
         children = children.filter(_review_window(filters["review"], timezone.localdate()))
         order = ("next_review_date", *order)
@@ -63,8 +59,11 @@ def children_matching(authority, filters: dict, *, user):
     )
 
 
-# The filters that narrow the list (``children_matching``); any other key leaves it whole.
-NARROWING_FILTERS = ("q", "status", "need", "phase", "setting", "caseworker", "review")
+# The children list's filters (``children_matching``, the filter form's fields); any other key
+# (a page number) leaves the list whole.
+FILTER_NAMES = ("q", "status", "need", "phase", "setting", "caseworker", "review")
+# The whole list's order (a name search sorts on the upper-cased names instead).
+LIST_ORDER = ("last_name", "first_name", "pk")
 
 
 def _listed(children):
@@ -118,9 +117,7 @@ def _whole_page_sql() -> str:
     """The SQL of a page of an authority's whole list, as the ORM writes it (``_listed``, in the
     list's order), made once per process with the authority, the page's size and its start as
     parameters."""
-    from .models import Child
-
-    listed = _listed(Child.objects.filter(authority_id=0).order_by("last_name", "first_name", "pk"))
+    listed = _listed(Child.objects.filter(authority_id=0).order_by(*LIST_ORDER))
     sql, params = listed.query.sql_with_params()
     if params != (0,):
         raise AssertionError(f"the whole list's SQL has other parameters: {params}")

@@ -42,13 +42,14 @@ class _CountedPaginator(Paginator):
 def child_list(request):
     authority = request.authority
     fragment_inputs = _filters_inputs(request.GET)
+    filters_key = fragment_key("children-filters", authority.pk, fragment_inputs)
     # What the list keeps in the cache, read in one round trip: the caseworkers offered, the
     # children's count and the filter form.
     reads = KeptReads(
         [
             choices.key("caseworkers", authority.pk),
             queries.children_count_key(authority.pk),
-            fragment_key(FILTERS_FRAGMENT, authority.pk, fragment_inputs),
+            filters_key,
         ]
     )
     caseworkers = queries.caseworker_choices(authority, reads=reads)
@@ -84,7 +85,9 @@ def child_list(request):
     query.pop("page", None)
     context = {
         "form": form,
-        "filters_html": _filters_html(request, form, caseworkers, filtered, fragment_inputs, reads),
+        "filters_html": _filters_html(
+            request, form, caseworkers, filtered, fragment_inputs, filters_key, reads
+        ),
         "page": page,
         "rows": presenters.child_rows(page.object_list, by_review=bool(filters.get("review"))),
         # Page numbers, None for a gap (Django's marker is a translated string, compared by
@@ -107,7 +110,6 @@ def child_list(request):
 
 # What the kept filter form holds in place of a search's text (replaced on every request).
 SEARCH_STAND_IN = "search-text-stand-in-5f0c2e"
-FILTERS_FRAGMENT = "children-filters"
 
 
 def _filters_inputs(query) -> tuple:
@@ -131,7 +133,7 @@ def _filter_form(request, caseworkers) -> ChildFilterForm:
     )
 
 
-def _filters_html(request, form, caseworkers, filtered: bool, inputs: tuple, reads) -> str:
+def _filters_html(request, form, caseworkers, filtered: bool, inputs: tuple, key, reads) -> str:
     """The filter form as HTML, rendered once per authority, caseworker list and choice of
     filters, and kept in the cache (its fields were a third of the children list's render).
     What was typed in the search box may be a child's name, so it is never kept: the form is
@@ -155,14 +157,7 @@ def _filters_html(request, form, caseworkers, filtered: bool, inputs: tuple, rea
             "assessments/child_list.html#filters", {"form": shown, "filtered": filtered}
         )
 
-    html = cached_fragment(
-        FILTERS_FRAGMENT,
-        request.authority.pk,
-        inputs,
-        render,
-        depends_on=(caseworkers, filtered),
-        reads=reads,
-    )
+    html = cached_fragment(key, render, depends_on=(caseworkers, filtered), reads=reads)
     return mark_safe(html.replace(SEARCH_STAND_IN, escape(typed))) if searching else html
 
 

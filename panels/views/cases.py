@@ -36,7 +36,6 @@ from ..forms import (
 from ..workflows import DECIDE
 
 TRAY_PAGE_SIZE = 50
-TRAY_FILTERS_FRAGMENT = "tray-filters"
 
 
 def _case(request, pk):
@@ -57,12 +56,12 @@ def tray(request):
     # the page) depends only on the choices and what was chosen; it and the choices are read
     # from the cache in one round trip.
     chosen = sorted((name, request.GET.getlist(name)) for name in TrayFilterForm.base_fields)
-    fragment_inputs = (default_view, chosen)
+    filters_key = fragment_key("tray-filters", authority.pk, (default_view, chosen))
     reads = KeptReads(
         [
             choices.key("caseworkers", authority.pk),
             choices.key("register", authority.pk),
-            fragment_key(TRAY_FILTERS_FRAGMENT, authority.pk, fragment_inputs),
+            filters_key,
         ]
     )
     caseworkers, schools = queries.tray_choices(authority, reads=reads)
@@ -121,9 +120,7 @@ def tray(request):
     }
     context["rows_html"] = presenters.tray_rows(rows, today)
     context["filters_html"] = cached_fragment(
-        TRAY_FILTERS_FRAGMENT,
-        authority.pk,
-        fragment_inputs,
+        filters_key,
         lambda: render_to_string("panels/tray.html#filters", context),
         depends_on=(caseworkers, schools, context["sort"]),
         reads=reads,

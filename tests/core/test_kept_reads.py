@@ -99,24 +99,20 @@ class TestKeptReads:
 
     def test_a_fragment_is_made_again_when_what_it_depends_on_changed(self):
         made = []
-        cache.delete(fragment_key("kept-test", 1, ("inputs",)))
+        key = fragment_key("kept-test", 1, ("inputs",))
+        cache.delete(key)
 
         def render(text):
             return lambda: made.append(text) or f"<p>{text}</p>"
 
         def fragment(depends_on, text):
-            key = fragment_key("kept-test", 1, ("inputs",))
             reads = KeptReads([key])
-            return cached_fragment(
-                "kept-test", 1, ("inputs",), render(text), depends_on=depends_on, reads=reads
-            )
+            return cached_fragment(key, render(text), depends_on=depends_on, reads=reads)
 
         assert fragment(["Casey"], "one") == "<p>one</p>"
         assert fragment(["Casey"], "two") == "<p>one</p>"  # kept
         assert fragment(["Casey", "Drew"], "three") == "<p>three</p>"  # the choices changed
-        kept = cached_fragment(
-            "kept-test", 1, ("inputs",), render("four"), depends_on=["Casey", "Drew"]
-        )
+        kept = cached_fragment(key, render("four"), depends_on=["Casey", "Drew"])
         assert kept == "<p>three</p>"  # read alone, as the dashboard does
         assert made == ["one", "three"]
 

@@ -83,6 +83,8 @@ FRAGMENT_SECONDS = 600
 
 
 def fragment_key(namespace: str, authority_id: int, inputs) -> str:
+    """Where HTML made from ``inputs`` is kept for the authority: a digest of them, so a change
+    to any of them is a new entry (``cached_fragment``)."""
     digest = hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]
     return f"{namespace}:{authority_id}:{digest}"
 
@@ -111,17 +113,14 @@ class KeptReads:
         return self._found.get(key)
 
 
-def cached_fragment(
-    namespace: str, authority_id: int, inputs, render, *, depends_on=(), reads=None
-) -> str:
-    """HTML that depends only on ``inputs`` and ``depends_on`` (for example a filter form: the
-    values chosen, and its choices), rendered once by ``render()`` and kept in the cache per
-    authority for ten minutes, keyed by a digest of ``inputs``, so a change to any of them is a
-    new entry. ``depends_on`` is what is only known after the entry is read (the choices, read
-    in the same round trip, ``reads``): the entry keeps a digest of it, and is rendered again
-    when it differs. Never for anything typed that may be personal data: the caller leaves that
-    out (and renders)."""
-    key = fragment_key(namespace, authority_id, inputs)
+def cached_fragment(key: str, render, *, depends_on=(), reads=None) -> str:
+    """HTML that depends only on the inputs its ``key`` was made from (``fragment_key``) and on
+    ``depends_on`` (for example a filter form: the values chosen, and its choices), rendered
+    once by ``render()`` and kept in the cache per authority for ten minutes, so a change to
+    any of them is a new entry. ``depends_on`` is what is only known after the entry is read
+    (the choices, read in the same round trip, ``reads``): the entry keeps a digest of it, and
+    is rendered again when it differs. Never for anything typed that may be personal data: the
+    caller leaves that out (and renders)."""
     stamp = _stamp(depends_on)
     kept = reads.get(key) if reads is not None else cache.get(key)
     if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == stamp:

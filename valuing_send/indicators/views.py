@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from valuing_send.authorities.permissions import can
 from valuing_send.authorities.tenancy import requires
 from valuing_send.core import exports
-from valuing_send.core.cache import cached_fragment
+from valuing_send.core.cache import cached_fragment, fragment_key
 from valuing_send.core.forms import form_data, resubmitted
 from valuing_send.core.locking import ConflictError
 
@@ -125,7 +125,7 @@ def _dashboard_tiles_html(request, frame) -> str:
             frame | {"groups": groups, "membership": request.membership},
         )
 
-    return cached_fragment("dashboard-tiles", request.authority.pk, inputs, render)
+    return cached_fragment(fragment_key("dashboard-tiles", request.authority.pk, inputs), render)
 
 
 @require_GET
