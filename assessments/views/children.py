@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from valuing_send.audit import audit_read, record
 from valuing_send.audit.models import Action
 from valuing_send.authorities import choices
+from valuing_send.authorities.permissions import can
 from valuing_send.authorities.tenancy import get_or_404, requires
 from valuing_send.core.cache import KeptReads, cached_fragment, fragment_key
 from valuing_send.core.forms import form_data, resubmitted
@@ -184,6 +185,11 @@ def child_detail(request, pk):
         "history_rows": presenters.history_rows(assessments),
         "latest": latest,
         "draft": draft,
+        # The child's cases, newest first, read here (not by the template) and only for a role
+        # that may see them.
+        "cases": (
+            list(child.panel_cases.all()) if can(request.membership, "panelcase.view") else None
+        ),
     }
     if latest is not None:
         latest.child = child

@@ -548,6 +548,28 @@ class TestSummary:
         assert "See the full needs profile" in child_html
         assert child_html.count('href="/cases/') >= 3
 
+    def test_the_child_page_reads_the_child_s_cases_only_for_a_role_that_may_see_them(
+        self, client_as, caseworker, admin, child
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from tests.panels.factories import open_case
+
+        case = open_case(child, "assessment_request", by=caseworker)
+        url = reverse("child-detail", args=[child.pk])
+        html = client_as(caseworker).get(url).content.decode()
+        assert '<h2 class="govuk-heading-m">Cases</h2>' in html
+        assert f'href="/cases/{case.pk}/">{case.reference}</a>' in html
+        admin_client = client_as(admin)
+        admin_client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            html = admin_client.get(url).content.decode()
+        # An administrator may see the child but not their cases: no heading, no reference,
+        # and the cases are not read at all (the view decides, not the template).
+        assert "Jones" in html and "Cases</h2>" not in html and case.reference not in html
+        assert not any("panels_panelcase" in query["sql"] for query in captured)
+
     def test_a_change_to_the_setting_s_capabilities_shows_on_the_next_view(
         self, client_as, caseworker, admin, child, draft, django_assert_num_queries
     ):
