@@ -30,7 +30,10 @@ The machine
   ``SERVICES_DIR`` is set) against what **other processes** used, the CPU pressure
   (``/proc/pressure/cpu``), and ``noisy``: the 1-minute load average at the start was above the
   number of cores, or other processes used more than a quarter of the machine's CPU meanwhile.
-  ``write_report`` records it in every result and ``bench.summary`` marks noisy runs.
+  ``write_report`` records it in every result and ``bench.summary`` marks noisy runs. It also
+  times ``reference_workload`` at its start and end: a fixed piece of pure Python, so that two
+  runs' milliseconds can be compared. On a shared virtual machine the host's speed drifts
+  (here by up to 2× within seconds) without any load or stolen time showing in the guest.
 - ``peak_rss_mb(pid=None)``: a process's peak resident memory (``VmHWM``), in MiB.
 
 Reporting
@@ -351,6 +354,28 @@ def _cpu_pressure_us() -> int | None:
     return None
 
 
+REFERENCE_ROWS = 20_000
+
+
+def reference_workload() -> int:
+    """A fixed piece of pure Python like a page's (dicts built, text formatted and joined)."""
+    rows = []
+    for number in range(REFERENCE_ROWS):
+        row = {"pk": number, "name": f"Child {number}", "level": number % 5}
+        rows.append(f"<td>{row['name']}</td><td>{row['level']:d}</td>")
+    return len("".join(rows))
+
+
+def reference_ms(runs: int = 5) -> float:
+    """The median time of ``reference_workload`` over a few runs, in milliseconds."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        reference_workload()
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 2)
+
+
 class LoadWatch:
     """How busy the machine was from ``start()`` to ``result()`` (see the module docstring)."""
 
@@ -363,6 +388,7 @@ class LoadWatch:
         self.busy_start = _machine_busy_ticks()
         self.own_start = _own_ticks()
         self.pressure_start = _cpu_pressure_us()
+        self.reference_start = reference_ms()
         return self
 
     def __enter__(self) -> LoadWatch:
@@ -382,6 +408,8 @@ class LoadWatch:
             "seconds": round(seconds, 1),
             "load_average_start": self.load_start,
             "load_average_end": load_end,
+            "reference_ms_start": self.reference_start,
+            "reference_ms_end": reference_ms(),
         }
         busy_end = _machine_busy_ticks()
         if busy_end is not None and self.busy_start is not None:
@@ -412,6 +440,11 @@ def load_text(load: dict) -> str:
         parts.append(
             f"other processes used {load['cpu_cores_used_by_others']:.2f} cores, "
             f"the bench {load['cpu_cores_used_by_bench']:.2f}"
+        )
+    if "reference_ms_start" in load:
+        parts.append(
+            f"reference workload {load['reference_ms_start']} ms at the start, "
+            f"{load['reference_ms_end']} ms at the end"
         )
     if load.get("noisy"):
         parts.append("NOISY")

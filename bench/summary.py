@@ -177,6 +177,10 @@ def load_lines(reports: list[dict]) -> str:
             )
         if load.get("cpu_pressure_some_percent") is not None:
             text += f"; CPU pressure {load['cpu_pressure_some_percent']}%"
+        if load.get("reference_ms_start") is not None:
+            text += (
+                f"; reference workload {load['reference_ms_start']} → {load['reference_ms_end']} ms"
+            )
         text += " — **noisy**" if load.get("noisy") else " — quiet"
         lines.append(text)
     return "\n".join(lines)

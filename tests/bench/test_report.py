@@ -69,6 +69,21 @@ def test_load_watch_records_the_load_and_says_when_it_is_noisy(monkeypatch):
     assert _report.LoadWatch().result()["noisy"] is True
 
 
+def test_load_watch_times_the_reference_workload_at_its_start_and_end(monkeypatch):
+    # The same work every time: 20,000 rows of the same text.
+    assert _report.reference_workload() == _report.reference_workload() > 20_000 * 20
+    times = iter([11.0, 27.5])
+    monkeypatch.setattr(_report, "reference_ms", lambda: next(times))
+    result = _report.LoadWatch().result()
+    assert (result["reference_ms_start"], result["reference_ms_end"]) == (11.0, 27.5)
+    assert "reference workload 11.0 ms at the start, 27.5 ms at the end" in _report.load_text(
+        result
+    )
+    assert "reference workload 11.0 → 27.5 ms" in summary.load_lines(
+        [{"bench": "pages", "load": result}]
+    )
+
+
 def test_summary_reads_an_older_run_as_before(tmp_path):
     old = {
         "bench": "pages",
