@@ -10,6 +10,8 @@ title and the HTML in the browser at that moment, after any htmx updates). One t
 checking after every key that focus is visible, not hidden and moving in reading order.
 """
 
+import functools
+import mimetypes
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -86,6 +88,19 @@ class PageRecorder:
         )
 
 
+@functools.cache
+def _static_file(path: str) -> tuple[bytes, str] | None:
+    """A static file's bytes and type, read once per session: every replay loads the same
+    stylesheets, scripts and fonts, and the browser keeps no cache while requests are routed."""
+    if not path.startswith(settings.STATIC_URL):
+        return None
+    found = finders.find(path.removeprefix(settings.STATIC_URL))
+    if not found:
+        return None
+    content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+    return Path(found).read_bytes(), content_type
+
+
 def replay(page, snapshot):
     """Show ``snapshot`` in ``page`` (at whatever size its context has) at its own address.
     Static files come from the project's static folders; nothing else is loaded (htmx polling
@@ -98,14 +113,10 @@ def replay(page, snapshot):
             return route.fulfill(
                 status=200, content_type="text/html; charset=utf-8", body=snapshot.html
             )
-        path = urlsplit(request.url).path
-        found = (
-            finders.find(path.removeprefix(settings.STATIC_URL))
-            if path.startswith(settings.STATIC_URL)
-            else None
-        )
-        if found:
-            return route.fulfill(path=found)
+        static = _static_file(urlsplit(request.url).path)
+        if static is not None:
+            body, content_type = static
+            return route.fulfill(status=200, body=body, content_type=content_type)
         return route.abort()
 
     page.route("**/*", serve)
