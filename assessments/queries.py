@@ -26,7 +26,7 @@ def children_matching(authority, filters: dict, *, user):
     every child in name order until 25 match (a search for a common surname late in the
     alphabet read 47,000 rows)."""
     children = authority.children.all()
-    whole = not any(filters.get(name) for name in FILTER_NAMES)
+    whole = not filters_used(filters)
     searching = bool(filters.get("q"))
     if searching:
         children = children.search(filters["q"])
@@ -62,6 +62,13 @@ def children_matching(authority, filters: dict, *, user):
 # The children list's filters (``children_matching``, the filter form's fields); any other key
 # (a page number) leaves the list whole.
 FILTER_NAMES = ("q", "status", "need", "phase", "setting", "caseworker", "review")
+
+
+def filters_used(filters: dict) -> list[str]:
+    """The names of the filters given a value: none for the whole list."""
+    return [name for name in FILTER_NAMES if filters.get(name)]
+
+
 # The whole list's order (a name search sorts on the upper-cased names instead).
 LIST_ORDER = ("last_name", "first_name", "pk")
 

@@ -63,7 +63,8 @@ def child_list(request):
         if request.htmx:
             return HttpResponse(headers={"HX-Redirect": request.get_full_path()})
         return render(request, "assessments/child_list.html", {"form": form}, status=400)
-    filtered = any(filters.get(name) for name in ChildFilterForm.NAMES)
+    used = queries.filters_used(filters)
+    filtered = bool(used)
     if filtered:
         # Which filters were used, never what was typed (a name is personal data).
         record(
@@ -71,7 +72,7 @@ def child_list(request):
             object_type="assessments.child",
             authority_id=request.authority.pk,
             description="Searched or filtered the children list",
-            fields=[name for name in ChildFilterForm.NAMES if filters.get(name)],
+            fields=used,
         )
     children = queries.children_matching(request.authority, filters, user=request.user)
     paginator = (

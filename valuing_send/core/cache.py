@@ -85,12 +85,13 @@ FRAGMENT_SECONDS = 600
 def fragment_key(namespace: str, authority_id: int, inputs) -> str:
     """Where HTML made from ``inputs`` is kept for the authority: a digest of them, so a change
     to any of them is a new entry (``cached_fragment``)."""
-    digest = hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]
-    return f"{namespace}:{authority_id}:{digest}"
+    return f"{namespace}:{authority_id}:{_digest(inputs)}"
 
 
-def _stamp(depends_on) -> str:
-    return hashlib.sha256(repr(depends_on).encode()).hexdigest()[:32]
+def _digest(value) -> str:
+    """A short digest of a value's ``repr``: a fragment's key, and the stamp of what it
+    depends on."""
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:32]
 
 
 class KeptReads:
@@ -121,7 +122,7 @@ def cached_fragment(key: str, render, *, depends_on=(), reads=None) -> str:
     (the choices, read in the same round trip, ``reads``): the entry keeps a digest of it, and
     is rendered again when it differs. Never for anything typed that may be personal data: the
     caller leaves that out (and renders)."""
-    stamp = _stamp(depends_on)
+    stamp = _digest(depends_on)
     kept = reads.get(key) if reads is not None else cache.get(key)
     if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == stamp:
         return mark_safe(kept[1])
