@@ -127,8 +127,16 @@ def test_bad_framework_files_name_the_file_key_and_problem(good, change, expecte
 def test_a_file_that_is_not_yaml_says_where(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("schema: valuing-send/needs-framework@1\nareas: [\n  - code: x\n  bad: : :\n")
-    with pytest.raises(FrameworkError, match="is not valid YAML"):
+    with pytest.raises(FrameworkError, match="broken.yaml: line 3: is not valid YAML: "):
         read_framework_file(path)
+
+
+def test_a_framework_file_reads_as_yaml_safe_load_reads_it():
+    """libyaml (the fast loader) gives the shipped file the same values the Python one does."""
+    path = shipped_framework_paths()[0]
+    text = path.read_text(encoding="utf-8")
+    model, content, _ = read_framework_file(path)
+    assert parse_framework(yaml.safe_load(text), path.name) == model
 
 
 def test_a_list_at_the_top_level_is_refused():
