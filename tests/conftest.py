@@ -70,18 +70,29 @@ def pytest_sessionfinish(session):
         session.config.workeroutput["wcag_report"] = list(REPORT)
 
 
+# Modules whose tests share a module-scoped fixture that takes most of their time: the fuzzing's
+# world and the forms found by reading every page its personas can open (17-26 s). Handed out
+# one at a time, their tests built it once on each worker.
+ONE_WORKER_MODULES = ("tests/security/test_fuzz_forms.py",)
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """pytest-xdist hands tests to workers one at a time, except the browser tests: the
-    journeys and the checks over the pages they recorded (``after_journeys``, which read the
-    session's recorder) run together, in order, in one worker, handed out first as the longest
-    unit. (xdist's own ``loadgroup`` marks do not group under pytest 9.2: it renames nodes
-    through an attribute pytest no longer reads.)"""
+    """pytest-xdist hands tests to workers one at a time, except two kinds of unit. The browser
+    tests: the journeys and the checks over the pages they recorded (``after_journeys``, which
+    read the session's recorder) run together, in order, in one worker. And each module of
+    ``ONE_WORKER_MODULES``, so its costly fixture is built once. xdist hands out the units with
+    the most tests first, so both start at once, on different workers. (xdist's own
+    ``loadgroup`` marks do not group under pytest 9.2: it renames nodes through an attribute
+    pytest no longer reads.)"""
     from xdist.scheduler import LoadScopeScheduling
 
     class BrowserTestsTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return "browser" if nodeid.startswith("tests/browser/") else nodeid
+            if nodeid.startswith("tests/browser/"):
+                return "browser"
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER_MODULES else nodeid
 
     return BrowserTestsTogether(config, log)
 
