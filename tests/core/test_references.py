@@ -17,6 +17,20 @@ def test_every_adr_named_in_the_repository_exists():
     assert [name for name in sorted(named) if not (ROOT / name).exists()] == []
 
 
+def test_every_adr_has_a_number_of_its_own_that_its_title_and_references_use():
+    numbers: dict[int, list[str]] = {}
+    for path in sorted((ROOT / "docs" / "adr").glob("*.md")):
+        number = int(path.name[:4])
+        assert path.read_text(encoding="utf-8").startswith(f"# {number}. "), path.name
+        numbers.setdefault(number, []).append(path.name)
+    assert {number: names for number, names in numbers.items() if len(names) > 1} == {}
+    cited = set()
+    for path in [ROOT / "README.md", *ROOT.glob("docs/**/*.md")]:
+        cited |= {int(n) for n in re.findall(r"\bADR (\d{4})\b", path.read_text(encoding="utf-8"))}
+    assert cited, "expected the ADRs to be cited by number somewhere"
+    assert sorted(cited - set(numbers)) == []
+
+
 @pytest.mark.django_db
 def test_the_rule_set_editor_points_admins_at_nothing_they_cannot_read(
     client_as, admin, rule_sets, authority_a
